@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { isValidUserId, signDevToken } from '../shared/auth/jwt.ts';
+import { getConfig } from '../shared/config.ts';
+import { type AnyRoute, type HttpHandler, createHandler, route } from '../shared/http/index.ts';
+import { openApiDocument } from '../shared/http/openapi.ts';
+import { catalog } from './catalog.ts';
+
+const config = getConfig();
+
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+const DevTokenRequest = z.strictObject({
+  user_id: z.string().refine(isValidUserId, 'must be 1-200 letters, digits or _@.:|-'),
+});
+
+/**
+ * The local host's handler: every function of the catalog at its own routes, plus the OpenAPI
+ * document and, in dev auth mode only, a token endpoint. One process, one port.
+ */
+export async function loadHostHandler(): Promise<HttpHandler> {
+  const handlers = await Promise.all(catalog.map((entry) => entry.load()));
+  const functionRoutes = handlers.flatMap((h) => h.routes);
+  const hostRoutes: AnyRoute[] = [
+    route({
+      method: 'GET',
+      path: '/api/openapi.json',
+      summary: 'This document',
+      public: true,
+      handle: () => Promise.resolve(document),
+    }),
+  ];
+  if (config.AUTH_MODE === 'dev') {
+    hostRoutes.push(
+      route({
+        method: 'POST',
+        path: '/api/dev/token',
+        summary: 'A bearer token for any user id (local development only: AUTH_MODE=dev)',
+        public: true,
+        body: DevTokenRequest,
+        response: z.object({ token: z.string() }),
+        handle: async ({ body }) => ({ token: await signDevToken(body.user_id) }),
+      }),
+    );
+  }
+  const routes = [...functionRoutes, ...hostRoutes.map((r) => ({ ...r, fn: 'local-host' }))];
+  const document = openApiDocument(routes, version);
+  return createHandler(routes, 'local-host');
+}

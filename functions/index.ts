@@ -1,0 +1,8 @@
+// The package entry point functions-framework loads (`--target=<name>` picks one): importing a
+// function's module registers it. A deployment loads only its own function's bundle instead.
+import './create-task/index.ts';
+import './get-tasks/index.ts';
+import './update-task/index.ts';
+import './delete-task/index.ts';
+import './complete-task/index.ts';
+import './tags/index.ts';

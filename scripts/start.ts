@@ -1,0 +1,47 @@
+// npm start: the whole function set in one process on embedded defaults.
+import { createServer } from 'node:http';
+import { prepareLocalEnv } from './local-env.ts';
+
+const { config, db } = await prepareLocalEnv({ auth: true });
+const { sql } = await import('../shared/db/client.ts');
+const { migrate } = await import('../shared/db/migrate.ts');
+const { log } = await import('../shared/observability/log.ts');
+const { loadHostHandler } = await import('../functions/host.ts');
+const { signDevToken, authConfigured } = await import('../shared/auth/jwt.ts');
+
+if (!authConfigured()) {
+  process.stderr.write('taskfn: invalid configuration: JWT_SECRET or JWKS_URL must be set when AUTH_MODE=jwt\n');
+  process.exit(1);
+}
+
+const applied = await migrate(sql);
+if (applied.length > 0) log.info({ applied }, 'migrations applied');
+
+const handler = await loadHostHandler();
+const server = createServer((req, res) => void handler(req, res));
+server.keepAliveTimeout = 65_000;
+await new Promise<void>((resolve) => server.listen(config.PORT, resolve));
+
+const url = `http://localhost:${config.PORT}`;
+log.info({ url, database: db ? 'embedded' : 'external', auth: config.AUTH_MODE }, 'taskfn is up');
+if (config.AUTH_MODE === 'dev') {
+  const token = await signDevToken('dev');
+  process.stdout.write(
+    `\n  taskfn is listening on ${url}\n  A token for user "dev" (valid 7 days; POST ${url}/api/dev/token for others):\n\n` +
+      `  export TOKEN=${token}\n  curl -H "Authorization: Bearer $TOKEN" ${url}/api/tasks\n\n`,
+  );
+}
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'shutting down');
+  server.closeIdleConnections();
+  await new Promise((resolve) => server.close(resolve));
+  await sql.end({ timeout: 5 });
+  await db?.stop();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+// Every setting taskfn reads from the environment, validated once at start-up.
+// Nothing else in the code base reads process.env.
+
+const port = z.coerce.number().int().min(1).max(65535);
+const optionalUrl = z.url().optional();
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: port.default(8080),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    // Unset: the local host starts an embedded PostgreSQL under DATA_DIR.
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+      .optional(),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    DATA_DIR: z.string().min(1).default('.data'),
+    EMBEDDED_PG_PORT: port.default(54329),
+
+    AUTH_MODE: z.enum(['jwt', 'dev']).default('jwt'),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    JWKS_URL: optionalUrl,
+    JWT_ISSUER: z.string().min(1).optional(),
+    JWT_AUDIENCE: z.string().min(1).optional(),
+  })
+  .refine((env) => !(env.NODE_ENV === 'production' && env.AUTH_MODE === 'dev'), {
+    path: ['AUTH_MODE'],
+    message: 'dev is refused when NODE_ENV=production',
+  });
+
+export type Config = z.infer<typeof schema>;
+
+// Values never echoed back in an error line: they may hold credentials.
+const secret = new Set(['DATABASE_URL', 'JWT_SECRET']);
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // An empty variable means "not set", as it does for most twelve-factor tools.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ''));
+  const result = schema.safeParse(present);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const name = issue.path.join('.');
+  const value = env[name];
+  const got = typeof value === 'string' && !secret.has(name) ? ` (got ${JSON.stringify(value)})` : '';
+  throw new ConfigError(`${name}: ${issue.message}${got}`);
+}
+
+/** loadConfig over process.env; a bad value ends the process with one line naming the variable. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig(process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`taskfn: invalid configuration: ${err.message}\n`);
+    process.exit(1);
+  }
+}
+
+let current: Config | undefined;
+
+/**
+ * The process's configuration, validated on first use. Modules call it when they load, so a
+ * function fails at start-up, not at its first request; the local host fills in its defaults
+ * (embedded database, dev secret) before it loads them.
+ */
+export const getConfig = (): Config => (current ??= loadConfigOrExit());

@@ -1,0 +1,49 @@
+import type { Task } from '../domain/task.ts';
+import { sql } from './client.ts';
+
+export interface TaskRow {
+  id: string;
+  title: string;
+  description: string;
+  priority: Task['priority'];
+  due_at: Date | null;
+  completed: boolean;
+  completed_at: Date | null;
+  overdue: boolean;
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+  tags: string[];
+}
+
+/** The select list every task read uses, over `tasks t`: the stored columns plus overdue and tags. */
+export const taskColumns = sql`
+  t.id, t.title, t.description, t.priority, t.due_at, t.completed, t.completed_at,
+  t.created_at, t.updated_at, t.version,
+  coalesce(not t.completed and t.due_at < now(), false) as overdue,
+  array(
+    select g.name
+    from task_tags tt
+    join tags g on g.id = tt.tag_id
+    where tt.task_id = t.id
+    order by lower(g.name)
+  ) as tags`;
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+export function toTask(row: TaskRow): Task {
+  return {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    priority: row.priority,
+    due_at: iso(row.due_at),
+    tags: row.tags,
+    completed: row.completed,
+    completed_at: iso(row.completed_at),
+    overdue: row.overdue,
+    created_at: row.created_at.toISOString(),
+    updated_at: row.updated_at.toISOString(),
+    version: row.version,
+  };
+}

@@ -1,0 +1,25 @@
+import type { ServerResponse } from 'node:http';
+import { sql } from '../db/client.ts';
+import { metricsContentType, renderMetrics } from '../observability/metrics.ts';
+
+/** Answers the operational endpoints every function and the local host share; false for anything else. */
+export async function serveOps(method: string, path: string, res: ServerResponse): Promise<boolean> {
+  if (method !== 'GET') return false;
+  if (path === '/metrics') {
+    const body = await renderMetrics();
+    res.writeHead(200, { 'content-type': metricsContentType });
+    res.end(body);
+    return true;
+  }
+  if (path === '/healthz') {
+    const database = await sql`select 1`.then(
+      () => 'ok',
+      () => 'unavailable',
+    );
+    const ok = database === 'ok';
+    res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(JSON.stringify({ status: ok ? 'ok' : 'degraded', checks: { database } }));
+    return true;
+  }
+  return false;
+}
