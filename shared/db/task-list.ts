@@ -22,20 +22,22 @@ function decodeCursor(raw: string, sort: TaskSort, order: 'asc' | 'desc'): Curso
   try {
     cursor = Cursor.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
   } catch {
-    throw new ValidationError([{ path: 'cursor', message: 'is not a cursor this API issued' }]);
+    throw new ValidationError([{ in: 'query', path: 'cursor', message: 'is not a cursor this API issued' }]);
   }
   if (cursor.s !== sort || cursor.o !== order) {
-    throw new ValidationError([{ path: 'cursor', message: 'was issued for another sort or order' }]);
+    throw new ValidationError([{ in: 'query', path: 'cursor', message: 'was issued for another sort or order' }]);
   }
   return cursor;
 }
 
-// Each sort key: its expression over `tasks t`, and how a cursor's text value is cast back.
+// Each sort key: its expression over `tasks t`, and how a cursor's text value is cast back. The
+// value goes in as text: postgres.js would send a timestamptz parameter through a JS Date and lose
+// the microseconds that make the comparison exact.
 const sortKeys = {
-  due_at: { expr: sql`t.due_at`, cast: (v: string) => sql`${v}::timestamptz` },
-  created_at: { expr: sql`t.created_at`, cast: (v: string) => sql`${v}::timestamptz` },
-  updated_at: { expr: sql`t.updated_at`, cast: (v: string) => sql`${v}::timestamptz` },
-  priority: { expr: sql`t.priority`, cast: (v: string) => sql`${v}::task_priority` },
+  due_at: { expr: sql`t.due_at`, cast: (v: string) => sql`${v}::text::timestamptz` },
+  created_at: { expr: sql`t.created_at`, cast: (v: string) => sql`${v}::text::timestamptz` },
+  updated_at: { expr: sql`t.updated_at`, cast: (v: string) => sql`${v}::text::timestamptz` },
+  priority: { expr: sql`t.priority`, cast: (v: string) => sql`${v}::text::task_priority` },
   title: { expr: sql`lower(t.title)`, cast: (v: string) => sql`${v}::text` },
 } satisfies Record<TaskSort, unknown>;
 

@@ -39,12 +39,16 @@ export async function getTask(userId: string, id: string): Promise<Task> {
 
 export async function updateTask(userId: string, id: string, patch: TaskPatch, expected?: number): Promise<Task> {
   return sql.begin(async (tx) => {
-    const fields = (['title', 'description', 'priority', 'due_at'] as const).filter((k) => patch[k] !== undefined);
+    // One statement shape for every patch: a null parameter keeps the column (due_at, which may be
+    // set to null, says with a flag whether it was given).
     const [row] = await tx<{ id: string }[]>`
       update tasks
-      set version = version + 1,
+      set title = coalesce(${patch.title ?? null}, title),
+        description = coalesce(${patch.description ?? null}, description),
+        priority = coalesce(${patch.priority ?? null}::task_priority, priority),
+        due_at = case when ${patch.due_at !== undefined} then ${patch.due_at ?? null}::timestamptz else due_at end,
+        version = version + 1,
         updated_at = now()
-        ${fields.length > 0 ? tx`, ${tx(patch, fields)}` : tx``}
       where id = ${id}
         and user_id = ${userId}
         and (${expected ?? null}::int is null or version = ${expected ?? null})

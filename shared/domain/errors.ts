@@ -1,6 +1,7 @@
 // Errors carry the code clients see and the HTTP status it maps to, so handlers never translate.
 
 export interface ErrorDetail {
+  in?: 'body' | 'query' | 'path' | 'header';
   path: string;
   message: string;
 }

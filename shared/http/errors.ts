@@ -6,7 +6,7 @@ export type Location = 'body' | 'query' | 'path';
 
 /** Zod issues as `{in, path, message}` details, one per bad field (unknown fields listed by name). */
 export function validationError(error: z.ZodError, where: Location): ValidationError {
-  const details: (ErrorDetail & { in: Location })[] = [];
+  const details: ErrorDetail[] = [];
   for (const issue of error.issues) {
     const base = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
@@ -17,7 +17,7 @@ export function validationError(error: z.ZodError, where: Location): ValidationE
     }
   }
   const first = details[0];
-  return new ValidationError(details, first ? `${first.in} ${first.path}: ${first.message}` : 'the request is invalid');
+  return new ValidationError(details, first ? `${where} ${first.path}: ${first.message}` : 'the request is invalid');
 }
 
 // postgres.js error codes for "the database is not there", and SQLSTATE classes that mean the

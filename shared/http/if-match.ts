@@ -10,10 +10,10 @@ export function expectedVersion(req: IncomingMessage, bodyVersion?: number): num
   const header = req.headers['if-match'];
   if (header === undefined || header === '*') return bodyVersion;
   const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
-  if (!m) throw new ValidationError([{ path: 'If-Match', message: 'must be a task version, like "3"' }]);
+  if (!m) throw new ValidationError([{ in: 'header', path: 'If-Match', message: 'must be a task version, like "3"' }]);
   const version = Number(m[1]);
   if (bodyVersion !== undefined && bodyVersion !== version) {
-    throw new ValidationError([{ path: 'version', message: 'differs from the If-Match header' }]);
+    throw new ValidationError([{ in: 'body', path: 'version', message: 'differs from the If-Match header' }]);
   }
   return version;
 }
