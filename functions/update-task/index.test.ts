@@ -1,0 +1,129 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type Client, clientFor, loadHost, serve } from '../../test/helpers.ts';
+
+const app = serve(loadHost);
+
+async function task(c: Client, body: Record<string, unknown> = {}) {
+  const res = await c.post('/api/tasks', { title: 'original', description: 'desc', tags: ['a'], ...body });
+  assert.equal(res.status, 201);
+  return res.body as { id: string; version: number };
+}
+
+describe('PATCH /api/tasks/{id}', () => {
+  it('changes only the given fields and moves the version on', async () => {
+    const c = await clientFor(app.url());
+    const t = await task(c, { priority: 'low', due_at: '2030-01-01T00:00:00Z' });
+    const res = await c.patch(`/api/tasks/${t.id}`, { title: 'renamed', version: 1 });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.title, 'renamed');
+    assert.equal(res.body.description, 'desc');
+    assert.equal(res.body.priority, 'low');
+    assert.equal(res.body.due_at, '2030-01-01T00:00:00.000Z');
+    assert.deepEqual(res.body.tags, ['a']);
+    assert.equal(res.body.version, 2);
+    assert.equal(res.headers.get('etag'), '"2"');
+    assert.ok(res.body.updated_at > res.body.created_at);
+  });
+
+  it('clears the due date with null and replaces the tags', async () => {
+    const c = await clientFor(app.url());
+    const t = await task(c, { due_at: '2030-01-01T00:00:00Z' });
+    const res = await c.patch(`/api/tasks/${t.id}`, { due_at: null, tags: ['b', 'c'] });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.due_at, null);
+    assert.deepEqual(res.body.tags, ['b', 'c']);
+  });
+
+  it('updates without a version (last write wins) when the client sends none', async () => {
+    const c = await clientFor(app.url());
+    const t = await task(c);
+    await c.patch(`/api/tasks/${t.id}`, { priority: 'high' });
+    const res = await c.patch(`/api/tasks/${t.id}`, { priority: 'critical' });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.version, 3);
+  });
+
+  it('answers 409 with the current task for a stale version, and changes nothing', async () => {
+    const c = await clientFor(app.url());
+    const t = await task(c);
+    await c.patch(`/api/tasks/${t.id}`, { title: 'first writer', version: 1 });
+    const res = await c.patch(`/api/tasks/${t.id}`, { title: 'second writer', tags: ['zzz'], version: 1 });
+    assert.equal(res.status, 409);
+    assert.equal(res.body.error.code, 'version_conflict');
+    assert.equal(res.body.error.details[0].title, 'first writer');
+    assert.equal(res.body.error.details[0].version, 2);
+    const now = await c.get(`/api/tasks/${t.id}`);
+    assert.equal(now.body.title, 'first writer');
+    assert.deepEqual(now.body.tags, ['a']);
+    const tags = await c.get('/api/tags');
+    assert.deepEqual(tags.body.items.map((g: { name: string }) => g.name), ['a']);
+  });
+
+  it('takes the version from If-Match, as the ETag was sent', async () => {
+    const c = await clientFor(app.url());
+    const t = await task(c);
+    const ok = await c.patch(`/api/tasks/${t.id}`, { title: 'b' }, { 'if-match': '"1"' });
+    assert.equal(ok.status, 200);
+    const stale = await c.patch(`/api/tasks/${t.id}`, { title: 'c' }, { 'if-match': '"1"' });
+    assert.equal(stale.status, 409);
+  });
+
+  it('lets exactly one of two concurrent writers with the same version win', async () => {
+    const c = await clientFor(app.url());
+    const t = await task(c);
+    const results = await Promise.all(['x', 'y', 'z'].map((title) => c.patch(`/api/tasks/${t.id}`, { title, version: 1 })));
+    assert.deepEqual(results.map((r) => r.status).sort(), [200, 409, 409]);
+  });
+
+  it('answers 404 for a task that does not exist', async () => {
+    const c = await clientFor(app.url());
+    const res = await c.patch('/api/tasks/6f1c2b1e-8d5a-4c1e-9c44-2a0f3e9b7d10', { title: 'x' });
+    assert.equal(res.status, 404);
+  });
+
+  const bad: [string, unknown, string][] = [
+    ['an empty patch', {}, '(root)'],
+    ['only a version', { version: 1 }, '(root)'],
+    ['an empty title', { title: '  ' }, 'title'],
+    ['a title over 500 characters', { title: 'x'.repeat(501) }, 'title'],
+    ['a null title', { title: null }, 'title'],
+    ['a wrong priority', { priority: 3 }, 'priority'],
+    ['an invalid due date', { due_at: '2026-13-01T00:00:00Z' }, 'due_at'],
+    ['a version of the wrong type', { title: 'x', version: '1' }, 'version'],
+    ['a version of 0', { title: 'x', version: 0 }, 'version'],
+    ['a completed field (use /complete)', { completed: true }, 'completed'],
+    ['a read-only field', { created_at: '2020-01-01T00:00:00Z' }, 'created_at'],
+  ];
+  for (const [what, body, field] of bad) {
+    it(`answers 400 naming ${field} for ${what}, and changes nothing`, async () => {
+      const c = await clientFor(app.url());
+      const t = await task(c);
+      const res = await c.patch(`/api/tasks/${t.id}`, body);
+      assert.equal(res.status, 400);
+      assert.ok(res.body.error.details.some((d: { path: string }) => d.path === field), JSON.stringify(res.body));
+      const now = await c.get(`/api/tasks/${t.id}`);
+      assert.equal(now.body.version, 1);
+      assert.equal(now.body.title, 'original');
+    });
+  }
+
+  it('answers 400 for an If-Match that is not a version, or one that contradicts the body', async () => {
+    const c = await clientFor(app.url());
+    const t = await task(c);
+    const garbage = await c.patch(`/api/tasks/${t.id}`, { title: 'x' }, { 'if-match': 'abc' });
+    assert.equal(garbage.status, 400);
+    assert.equal(garbage.body.error.details[0].path, 'If-Match');
+    const both = await c.patch(`/api/tasks/${t.id}`, { title: 'x', version: 2 }, { 'if-match': '"1"' });
+    assert.equal(both.status, 400);
+  });
+
+  it('answers 400 for malformed JSON and 415 for a non-JSON body', async () => {
+    const c = await clientFor(app.url());
+    const t = await task(c);
+    const broken = await c.send('PATCH', `/api/tasks/${t.id}`, { body: '{', headers: { 'content-type': 'application/json' } });
+    assert.equal(broken.status, 400);
+    const text = await c.send('PATCH', `/api/tasks/${t.id}`, { body: 'title', headers: { 'content-type': 'text/plain' } });
+    assert.equal(text.status, 415);
+  });
+});

@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { ConfigError, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('fills in defaults from an empty environment', () => {
+    const c = loadConfig({});
+    assert.equal(c.PORT, 8080);
+    assert.equal(c.AUTH_MODE, 'jwt');
+    assert.equal(c.DATABASE_URL, undefined);
+    assert.equal(c.LOG_LEVEL, 'info');
+  });
+
+  it('treats an empty variable as unset', () => {
+    assert.equal(loadConfig({ PORT: '' }).PORT, 8080);
+  });
+
+  const bad: [Record<string, string>, RegExp][] = [
+    [{ PORT: 'abc' }, /^PORT: .*\(got "abc"\)$/],
+    [{ PORT: '70000' }, /^PORT: /],
+    [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL: /],
+    [{ AUTH_MODE: 'none' }, /^AUTH_MODE: /],
+    [{ DATABASE_URL: 'mysql://x' }, /^DATABASE_URL: must start with postgres/],
+    [{ JWT_SECRET: 'short' }, /^JWT_SECRET: must be at least 32 characters$/],
+    [{ JWKS_URL: 'not a url' }, /^JWKS_URL: /],
+    [{ NODE_ENV: 'production', AUTH_MODE: 'dev' }, /^AUTH_MODE: dev is refused when NODE_ENV=production/],
+  ];
+  for (const [env, message] of bad) {
+    it(`refuses ${JSON.stringify(env)} with one line naming the variable`, () => {
+      assert.throws(() => loadConfig(env), (err: unknown) => err instanceof ConfigError && message.test(err.message));
+    });
+  }
+
+  it('never echoes a secret value back', () => {
+    assert.throws(() => loadConfig({ JWT_SECRET: 'hunter2' }), (err: Error) => !err.message.includes('hunter2'));
+    assert.throws(() => loadConfig({ DATABASE_URL: 'mysql://u:pw@h/db' }), (err: Error) => !err.message.includes('pw@'));
+  });
+
+  it('stops a starting function with exit code 1 and a single line on stderr', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', "import('./shared/db/client.ts')"], {
+      env: { ...process.env, DATABASE_POOL_MAX: 'lots' },
+      encoding: 'utf8',
+    });
+    assert.equal(run.status, 1);
+    assert.equal(run.stderr, 'taskfn: invalid configuration: DATABASE_POOL_MAX: Invalid input: expected number, received NaN (got "lots")\n');
+  });
+});

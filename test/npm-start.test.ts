@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { freePort } from './free-port.ts';
+import { request } from './helpers.ts';
+import { exited, portClosed, start, waitFor } from './processes.ts';
+
+// `npm start` as a new user runs it: its own embedded PostgreSQL under DATA_DIR, dev auth, a token
+// printed, data kept across restarts, and nothing left running after Ctrl-C.
+describe('npm start', () => {
+  const dirs: string[] = [];
+  after(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('serves with a printed token, keeps data across a restart, and stops PostgreSQL on SIGINT', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'taskfn-start-'));
+    await chmod(dataDir, 0o755);
+    dirs.push(dataDir);
+    const [port, pgPort] = [await freePort(), await freePort()];
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), DATA_DIR: dataDir };
+    delete env.DATABASE_URL;
+    delete env.AUTH_MODE;
+    delete env.JWT_SECRET;
+    delete env.NODE_ENV;
+    const url = `http://127.0.0.1:${port}`;
+
+    const first = start(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], env);
+    const token = (await waitFor(first, /export TOKEN=(\S+)/))[1]!;
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const created = await request(url, 'POST', '/api/tasks', { body: '{"title":"survives restarts"}', headers: auth });
+    assert.equal(created.status, 201);
+    const minted = await request(url, 'POST', '/api/dev/token', { body: '{"user_id":"alice"}', headers: { 'content-type': 'application/json' } });
+    assert.equal(minted.status, 200);
+    assert.match(minted.body.token, /^ey/);
+    const badMint = await request(url, 'POST', '/api/dev/token', { body: '{"user_id":""}', headers: { 'content-type': 'application/json' } });
+    assert.equal(badMint.status, 400);
+
+    first.kill('SIGINT');
+    assert.equal(await exited(first), 0);
+    assert.equal(await portClosed(pgPort), true, 'embedded PostgreSQL still listening after shutdown');
+    assert.equal(await portClosed(port), true);
+
+    const second = start(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], env);
+    await waitFor(second, /export TOKEN=/);
+    // The old token still works: the dev secret is kept under DATA_DIR too.
+    const again = await request(url, 'GET', `/api/tasks/${created.body.id}`, { headers: auth });
+    assert.equal(again.status, 200);
+    assert.equal(again.body.title, 'survives restarts');
+    second.kill('SIGTERM');
+    assert.equal(await exited(second), 0);
+    assert.equal(await portClosed(pgPort), true);
+  });
+
+  it('refuses to start on a bad setting with one line naming it', async () => {
+    const child = start(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], { ...process.env, PORT: 'eighty' });
+    assert.equal(await exited(child), 1);
+    assert.deepEqual(child.output, ['taskfn: invalid configuration: PORT: Invalid input: expected number, received NaN (got "eighty")']);
+  });
+});
