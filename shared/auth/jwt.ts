@@ -5,27 +5,47 @@ import { UnauthorizedError, UnavailableError } from '../domain/errors.ts';
 const config = getConfig();
 
 // HS256 with a shared secret, or asymmetric keys from a JWKS endpoint (an identity provider).
-const secret = config.JWT_SECRET ? new TextEncoder().encode(config.JWT_SECRET) : undefined;
+// Imported once: given raw bytes or a KeyObject, jose imports a WebCrypto key on every request,
+// which was the largest CPU cost of a create-task request.
+const secret = config.JWT_SECRET
+  ? await crypto.subtle.importKey('raw', new TextEncoder().encode(config.JWT_SECRET), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify'])
+  : undefined;
 const jwks: JWTVerifyGetKey | undefined = config.JWKS_URL ? createRemoteJWKSet(new URL(config.JWKS_URL)) : undefined;
 
 const userId = /^[\w@.:|-]{1,200}$/;
 
 export const authConfigured = (): boolean => secret !== undefined || jwks !== undefined;
 
+// A client sends the same token with every request; verifying its signature each time was most of
+// the CPU a request took. A verified token is remembered until it expires (at most an hour), so a
+// repeat costs a map lookup. Bounded: when full, the oldest entries go first.
+const verified = new Map<string, { sub: string; until: number }>();
+const maxRemembered = 10_000;
+
+function remember(token: string, sub: string, exp: unknown): void {
+  const until = Math.min(typeof exp === 'number' ? exp * 1000 : 0, Date.now() + 3_600_000);
+  if (until <= Date.now()) return;
+  if (verified.size >= maxRemembered) verified.delete(verified.keys().next().value!);
+  verified.set(token, { sub, until });
+}
+
 /** The user id (`sub`) of a valid bearer token; anything else is a 401. */
 export async function authenticate(authorization: string | undefined): Promise<string> {
   const token = /^Bearer ([\w-]+\.[\w-]+\.[\w-]*)$/i.exec(authorization ?? '')?.[1];
   if (!token) throw new UnauthorizedError('an Authorization: Bearer <JWT> header is required');
+  const known = verified.get(token);
+  if (known && known.until > Date.now()) return known.sub;
   const options = {
     ...(config.JWT_ISSUER ? { issuer: config.JWT_ISSUER } : {}),
     ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}),
   };
   let sub: unknown;
+  let exp: unknown;
   try {
     if (jwks) {
-      ({ payload: { sub } } = await jwtVerify(token, jwks, { ...options, algorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'] }));
+      ({ payload: { sub, exp } } = await jwtVerify(token, jwks, { ...options, algorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'] }));
     } else if (secret) {
-      ({ payload: { sub } } = await jwtVerify(token, secret, { ...options, algorithms: ['HS256'] }));
+      ({ payload: { sub, exp } } = await jwtVerify(token, secret, { ...options, algorithms: ['HS256'] }));
     } else {
       throw new UnavailableError('auth_not_configured', 'set JWT_SECRET or JWKS_URL');
     }
@@ -34,6 +54,7 @@ export async function authenticate(authorization: string | undefined): Promise<s
     throw new UnauthorizedError('the token is invalid or expired');
   }
   if (typeof sub !== 'string' || !userId.test(sub)) throw new UnauthorizedError('the token has no usable subject (sub)');
+  remember(token, sub, exp);
   return sub;
 }
 
