@@ -15,7 +15,7 @@ import { migrate } from '../../shared/db/migrate.ts';
 import { freePort } from '../../test/free-port.ts';
 import { exited } from '../../test/processes.ts';
 
-const [seconds = 10, connections = 16, rounds = 3] = process.argv.slice(2).map(Number);
+const [seconds = 10, connections = 16, rounds = 5] = process.argv.slice(2).map(Number);
 const step = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
 const dir = await mkdtemp(path.join(tmpdir(), 'taskfn-bench-'));

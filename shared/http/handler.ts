@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { authenticate } from '../auth/jwt.ts';
 import { AppError } from '../domain/errors.ts';
-import { log as rootLog } from '../observability/log.ts';
+import { type Logger, log as rootLog } from '../observability/log.ts';
 import { observeRequest } from '../observability/metrics.ts';
 import { requestIdOf } from '../observability/request-id.ts';
 import { readJson } from './body.ts';
@@ -44,7 +44,9 @@ export function createHandler(routes: AnyRoute[], defaultFn = 'taskfn'): HttpHan
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = process.hrtime.bigint();
     const requestId = requestIdOf(req.headers);
-    const log = rootLog.child({ requestId });
+    // A child logger costs more than the rest of the logging; most requests never need one.
+    let child: Logger | undefined;
+    const log = () => (child ??= rootLog.child({ requestId }));
     res.setHeader('x-request-id', requestId);
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://localhost');
@@ -68,7 +70,9 @@ export function createHandler(routes: AnyRoute[], defaultFn = 'taskfn'): HttpHan
       const ctx = {
         userId,
         req,
-        log: userId ? log.child({ userId }) : log,
+        get log() {
+          return userId ? log().child({ userId }) : log();
+        },
         params: parse(route.params, params, 'path'),
         query: parse(route.query, query, 'query'),
         body: route.body ? parse(route.body, await readJson(req), 'body') : undefined,
@@ -77,7 +81,7 @@ export function createHandler(routes: AnyRoute[], defaultFn = 'taskfn'): HttpHan
       if (result instanceof Reply) send(res, result.status ?? 200, result.body, result.headers);
       else send(res, result === undefined ? 204 : (route.status ?? 200), result);
     } catch (err) {
-      const e = toAppError(err, log);
+      const e = toAppError(err, log());
       const headers: Record<string, string> = e.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
       // Unread request bodies must not be left on a kept-alive connection.
       if (e.status === 413) headers.connection = 'close';
@@ -86,7 +90,7 @@ export function createHandler(routes: AnyRoute[], defaultFn = 'taskfn'): HttpHan
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       const status = String(res.statusCode);
       observeRequest({ function: fn, method, route: routeLabel, status }, seconds);
-      log.info({ fn, method, path: url.pathname, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 }, 'request');
+      rootLog.info({ requestId, fn, method, path: url.pathname, status: res.statusCode, ms: Math.round(seconds * 1e4) / 10 }, 'request');
     }
   };
   return Object.assign(handler, { routes });

@@ -23,10 +23,26 @@ export const httpDuration = new Histogram({
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
 });
 
-export function observeRequest(labels: Record<(typeof labelNames)[number], string>, seconds: number): void {
-  httpRequests.inc(labels);
-  httpDuration.observe(labels, seconds);
-  if (Number(labels.status) >= 500) httpErrors.inc(labels);
+type Labels = Record<(typeof labelNames)[number], string>;
+
+// Label sets are few (function × route × status); resolving each once keeps prom-client's label
+// hashing off the request path.
+const series = new Map<string, { requests: Counter.Internal; duration: Histogram.Internal<string>; errors?: Counter.Internal }>();
+
+export function observeRequest(labels: Labels, seconds: number): void {
+  const key = `${labels.function} ${labels.method} ${labels.route} ${labels.status}`;
+  let s = series.get(key);
+  if (!s) {
+    s = {
+      requests: httpRequests.labels(labels),
+      duration: httpDuration.labels(labels),
+      ...(Number(labels.status) >= 500 ? { errors: httpErrors.labels(labels) } : {}),
+    };
+    series.set(key, s);
+  }
+  s.requests.inc();
+  s.duration.observe(seconds);
+  s.errors?.inc();
 }
 
 export const metricsContentType = register.contentType;
