@@ -1,26 +1,36 @@
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 import { after, describe, it } from 'node:test';
+import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { freePort } from './free-port.ts';
-import { clientFor } from './helpers.ts';
+import { clientFor, request } from './helpers.ts';
 import { exited, start, waitFor } from './processes.ts';
 
 // Each function runs alone under functions-framework's own server, as it does in its Knative
 // Service: `functions-framework --target=<name>` with DATABASE_URL.
 describe('a function run alone by functions-framework', () => {
-  let child: ReturnType<typeof start> | undefined;
+  const children: ReturnType<typeof start>[] = [];
   after(async () => {
-    child?.kill('SIGTERM');
-    if (child) await exited(child);
+    for (const child of children) {
+      child.kill('SIGTERM');
+      await exited(child);
+    }
   });
 
-  it('serves its own routes, refuses the others, and answers /healthz', async () => {
+  async function lone(target: string, env: NodeJS.ProcessEnv = {}) {
     const port = await freePort();
-    child = start(process.execPath, ['--import', 'tsx', 'node_modules/.bin/functions-framework', '--target=create-task', `--port=${port}`], {
+    const child = start(process.execPath, ['--import', 'tsx', 'node_modules/.bin/functions-framework', `--target=${target}`, `--port=${port}`], {
       ...process.env,
       NODE_ENV: 'test',
+      ...env,
     });
+    children.push(child);
     await waitFor(child, /^URL: /);
-    const url = `http://127.0.0.1:${port}`;
+    return `http://127.0.0.1:${port}`;
+  }
+
+  it('serves its own routes, refuses the others, and answers /healthz', async () => {
+    const url = await lone('create-task');
     const c = await clientFor(url);
     const created = await c.post('/api/tasks', { title: 'from a lone function' });
     assert.equal(created.status, 201);
@@ -32,5 +42,29 @@ describe('a function run alone by functions-framework', () => {
     assert.equal(other.status, 405);
     const health = await fetch(`${url}/healthz`);
     assert.equal(health.status, 200);
+  });
+
+  it('verifies tokens against an identity provider key set when JWKS_URL is set', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const jwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+    const jwks = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ keys: [jwk] }));
+    });
+    await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
+    try {
+      const jwksUrl = `http://127.0.0.1:${(jwks.address() as { port: number }).port}/.well-known/jwks.json`;
+      const url = await lone('get-tasks', { JWKS_URL: jwksUrl, JWT_SECRET: '', JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'taskfn' });
+      const sign = (claims: { iss: string; aud: string }) =>
+        new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject('idp-user').setIssuer(claims.iss).setAudience(claims.aud).setExpirationTime('5m').sign(privateKey);
+      const good = await request(url, 'GET', '/api/tasks', { headers: { authorization: `Bearer ${await sign({ iss: 'https://idp.example', aud: 'taskfn' })}` } });
+      assert.equal(good.status, 200);
+      const otherAudience = await request(url, 'GET', '/api/tasks', { headers: { authorization: `Bearer ${await sign({ iss: 'https://idp.example', aud: 'other' })}` } });
+      assert.equal(otherAudience.status, 401);
+      const hs256 = await clientFor(url);
+      assert.equal((await hs256.get('/api/tasks')).status, 401);
+    } finally {
+      jwks.close();
+    }
   });
 });

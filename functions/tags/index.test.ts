@@ -16,6 +16,16 @@ describe('/api/tags', () => {
     assert.deepEqual(list.body.items.map((g: { name: string; task_count: number }) => [g.name, g.task_count]), [['Alpha', 1], ['Errands', 1]]);
   });
 
+  it('stores SQL and HTML in names verbatim', async () => {
+    const c = await clientFor(app.url());
+    for (const name of ["'); drop table tags; --", '<script>x</script>']) {
+      const res = await c.post('/api/tags', { name });
+      assert.equal(res.status, 201);
+      assert.equal(res.body.name, name);
+    }
+    assert.equal((await c.get('/api/tags')).body.items.length, 2);
+  });
+
   it('answers 409 tag_exists with the existing tag for a name taken in any case', async () => {
     const c = await clientFor(app.url());
     await c.post('/api/tags', { name: 'Home' });

@@ -76,6 +76,19 @@ describe('PATCH /api/tasks/{id}', () => {
     assert.deepEqual(results.map((r) => r.status).sort(), [200, 409, 409]);
   });
 
+  it('stores SQL and HTML verbatim', async () => {
+    const c = await clientFor(app.url());
+    const t = await task(c);
+    const title = "x'; update tasks set title = 'pwned'; --";
+    const description = '<b onmouseover="alert(1)">hi</b>';
+    const res = await c.patch(`/api/tasks/${t.id}`, { title, description, tags: ['<i>'] });
+    assert.equal(res.status, 200);
+    const read = await c.get(`/api/tasks/${t.id}`);
+    assert.equal(read.body.title, title);
+    assert.equal(read.body.description, description);
+    assert.deepEqual(read.body.tags, ['<i>']);
+  });
+
   it('answers 404 for a task that does not exist', async () => {
     const c = await clientFor(app.url());
     const res = await c.patch('/api/tasks/6f1c2b1e-8d5a-4c1e-9c44-2a0f3e9b7d10', { title: 'x' });
