@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { isValidUserId, signDevToken } from '../shared/auth/jwt.ts';
+import { signDevToken, userIdPattern } from '../shared/auth/jwt.ts';
 import { getConfig } from '../shared/config.ts';
 import { type AnyRoute, type HttpHandler, createHandler, route } from '../shared/http/index.ts';
 import { openApiDocument } from '../shared/http/openapi.ts';
@@ -11,7 +11,7 @@ const config = getConfig();
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 const DevTokenRequest = z.strictObject({
-  user_id: z.string().refine(isValidUserId, 'must be 1-200 letters, digits or _@.:|-'),
+  user_id: z.string().regex(userIdPattern, 'must be 1-200 letters, digits or _@.:|-'),
 });
 
 /**

@@ -11,6 +11,7 @@ const toggle = (completed: boolean) =>
     summary: completed ? 'Mark a task done (idempotent)' : 'Reopen a done task (idempotent)',
     params: IdParams,
     body: VersionCheck,
+    conflict: true,
     response: Task,
     handle: async ({ userId, params, body, req }) =>
       versioned(await tasks.setCompleted(userId, params.id, completed, expectedVersion(req, body.version))),

@@ -72,6 +72,7 @@ describe('POST /api/tasks', () => {
     ['a due date without an offset', { title: 'a', due_at: '2026-05-01T09:00:00' }, 'due_at'],
     ['an impossible due date', { title: 'a', due_at: '2026-02-30T09:00:00Z' }, 'due_at'],
     ['a due date that is not a date', { title: 'a', due_at: 'tomorrow' }, 'due_at'],
+    ['a due date in year 20', { title: 'a', due_at: '0020-02-29T00:00:00Z' }, 'due_at'],
     ['tags that are not a list', { title: 'a', tags: 'work' }, 'tags'],
     ['more than 20 tags', { title: 'a', tags: Array.from({ length: 21 }, (_, i) => `t${i}`) }, 'tags'],
     ['a tag with a comma', { title: 'a', tags: ['a,b'] }, 'tags.0'],

@@ -11,6 +11,7 @@ export const deleteTask = httpFunction('delete-task', [
     summary: 'Delete a task (optionally only at the version given by If-Match)',
     params: IdParams,
     body: VersionCheck,
+    conflict: true,
     handle: async ({ userId, params, body, req }) => {
       await tasks.deleteTask(userId, params.id, expectedVersion(req, body.version));
     },

@@ -105,6 +105,7 @@ describe('PATCH /api/tasks/{id}', () => {
     ['an invalid due date', { due_at: '2026-13-01T00:00:00Z' }, 'due_at'],
     ['a version of the wrong type', { title: 'x', version: '1' }, 'version'],
     ['a version of 0', { title: 'x', version: 0 }, 'version'],
+    ['a version beyond the integer range', { title: 'x', version: 9007199254740990 }, 'version'],
     ['a completed field (use /complete)', { completed: true }, 'completed'],
     ['a read-only field', { created_at: '2020-01-01T00:00:00Z' }, 'created_at'],
   ];

@@ -11,6 +11,7 @@ export const updateTask = httpFunction('update-task', [
     summary: 'Change some fields; a stale version (body or If-Match) answers 409 with the current task',
     params: IdParams,
     body: TaskPatch,
+    conflict: true,
     response: Task,
     handle: async ({ userId, params, body, req }) => {
       const { version, ...patch } = body;

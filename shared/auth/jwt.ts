@@ -12,7 +12,8 @@ const secret = config.JWT_SECRET
   : undefined;
 const jwks: JWTVerifyGetKey | undefined = config.JWKS_URL ? createRemoteJWKSet(new URL(config.JWKS_URL)) : undefined;
 
-const userId = /^[\w@.:|-]{1,200}$/;
+export const userIdPattern = /^[\w@.:|-]{1,200}$/;
+
 
 export const authConfigured = (): boolean => secret !== undefined || jwks !== undefined;
 
@@ -53,7 +54,7 @@ export async function authenticate(authorization: string | undefined): Promise<s
     if (err instanceof UnavailableError) throw err;
     throw new UnauthorizedError('the token is invalid or expired');
   }
-  if (typeof sub !== 'string' || !userId.test(sub)) throw new UnauthorizedError('the token has no usable subject (sub)');
+  if (typeof sub !== 'string' || !userIdPattern.test(sub)) throw new UnauthorizedError('the token has no usable subject (sub)');
   remember(token, sub, exp);
   return sub;
 }
@@ -63,5 +64,3 @@ export async function signDevToken(user: string, ttl = '7d'): Promise<string> {
   if (config.AUTH_MODE !== 'dev' || !secret) throw new Error('dev tokens need AUTH_MODE=dev and JWT_SECRET');
   return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(user).setIssuedAt().setExpirationTime(ttl).sign(secret);
 }
-
-export const isValidUserId = (id: string): boolean => userId.test(id);

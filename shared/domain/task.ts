@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commaList, dateTime, text } from './fields.ts';
+import { Version, commaList, dateTime, text } from './fields.ts';
 import { TagName } from './tag.ts';
 
 export const Priority = z.enum(['low', 'medium', 'high', 'critical']);
@@ -9,7 +9,6 @@ const Title = text(500, { trim: true }).min(1, 'must not be empty');
 const Description = text(10_000);
 const DueAt = dateTime.nullable();
 const Tags = z.array(TagName).max(20, 'must have at most 20 tags');
-const Version = z.number().int().min(1);
 
 export const TaskCreate = z.strictObject({
   title: Title,

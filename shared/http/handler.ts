@@ -64,8 +64,11 @@ export function createHandler(routes: AnyRoute[], defaultFn = 'taskfn'): HttpHan
       }
       const { route, params } = found;
       const userId = route.public ? '' : await authenticate(req.headers.authorization);
+      // A repeated parameter joins into one comma list; an empty one (`?q=`, as forms send) is absent.
       const query = Object.fromEntries(
-        [...new Set(url.searchParams.keys())].map((k) => [k, url.searchParams.getAll(k).join(',')]),
+        [...new Set(url.searchParams.keys())]
+          .map((k): [string, string] => [k, url.searchParams.getAll(k).filter((v) => v !== '').join(',')])
+          .filter(([, v]) => v !== ''),
       );
       const ctx = {
         userId,

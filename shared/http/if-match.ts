@@ -12,6 +12,7 @@ export function expectedVersion(req: IncomingMessage, bodyVersion?: number): num
   const m = /^(?:W\/)?"?(\d{1,9})"?$/.exec(header.trim());
   if (!m) throw new ValidationError([{ in: 'header', path: 'If-Match', message: 'must be a task version, like "3"' }]);
   const version = Number(m[1]);
+  if (version < 1) throw new ValidationError([{ in: 'header', path: 'If-Match', message: 'must be a task version, like "3"' }]);
   if (bodyVersion !== undefined && bodyVersion !== version) {
     throw new ValidationError([{ in: 'body', path: 'version', message: 'differs from the If-Match header' }]);
   }

@@ -17,6 +17,8 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query') {
     name,
     in: where,
     required: where === 'path' || (object.required ?? []).includes(name),
+    // The handler reads an empty query parameter as an absent one.
+    ...(where === 'query' ? { allowEmptyValue: true } : {}),
     schema: s,
   }));
 }
@@ -36,7 +38,9 @@ export function openApiDocument(routes: AnyRoute[], version: string) {
       ...(r.fn ? { tags: [r.fn] } : {}),
       ...(r.public ? { security: [] } : {}),
       parameters: [...parameters(r.params, 'path'), ...parameters(r.query, 'query')],
-      ...(r.body ? { requestBody: { required: false, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } } : {}),
+      ...(r.body
+        ? { requestBody: { required: !r.body.safeParse({}).success, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } }
+        : {}),
       responses: {
         [success]: r.response
           ? { description: 'OK', content: { 'application/json': { schema: jsonSchema(r.response, 'output') } } }
@@ -44,7 +48,7 @@ export function openApiDocument(routes: AnyRoute[], version: string) {
         ...(r.body || r.query || r.params ? { 400: errorResponse('A field is invalid; details name it') } : {}),
         ...(r.public ? {} : { 401: errorResponse('Missing, invalid or expired bearer token') }),
         ...(r.params ? { 404: errorResponse('No such resource for this user') } : {}),
-        ...(r.method === 'PATCH' || r.params ? { 409: errorResponse('Stale version or name taken; details hold the current state') } : {}),
+        ...(r.conflict ? { 409: errorResponse('Stale version or name taken; details hold the current state') } : {}),
         ...(r.body ? { 413: errorResponse('Body over 1 MiB'), 415: errorResponse('Body is not JSON') } : {}),
       },
     };

@@ -36,6 +36,8 @@ export interface Route<P extends Schema = Schema, Q extends Schema = Schema, B e
   response?: z.ZodType;
   /** Success status when the handler returns a plain value (default 200, or 204 for undefined). */
   status?: number;
+  /** May answer 409 (a stale version or a taken name): documented in OpenAPI. */
+  conflict?: boolean;
   /** Every route needs a bearer token unless it says otherwise. */
   public?: boolean;
   handle: (ctx: Context<P, Q, B>) => Promise<unknown>;
