@@ -1,3 +1,5 @@
+import type { EventFunction } from '../shared/events/function.ts';
+import { topics } from '../shared/events/topics.ts';
 import type { HttpHandler } from '../shared/http/index.ts';
 
 // The function set, one entry per function. The local host mounts what is listed here, and the
@@ -11,13 +13,33 @@ export interface HttpFunctionEntry {
   load: () => Promise<HttpHandler>;
 }
 
-export type CatalogEntry = HttpFunctionEntry;
+export interface EventFunctionEntry {
+  name: string;
+  trigger: 'event';
+  topic: string;
+  /** Dapr subscriptions are pulled by the sidecar, so under Dapr an event function keeps one instance. */
+  scaling: 'warm';
+  load: () => Promise<EventFunction>;
+}
+
+export type CatalogEntry = HttpFunctionEntry | EventFunctionEntry;
+
+const http = (name: string, load: () => Promise<HttpHandler>): HttpFunctionEntry => ({ name, trigger: 'http', scaling: 'scale-to-zero', load });
 
 export const catalog: CatalogEntry[] = [
-  { name: 'create-task', trigger: 'http', scaling: 'scale-to-zero', load: async () => (await import('./create-task/index.ts')).createTask },
-  { name: 'get-tasks', trigger: 'http', scaling: 'scale-to-zero', load: async () => (await import('./get-tasks/index.ts')).getTasks },
-  { name: 'update-task', trigger: 'http', scaling: 'scale-to-zero', load: async () => (await import('./update-task/index.ts')).updateTask },
-  { name: 'delete-task', trigger: 'http', scaling: 'scale-to-zero', load: async () => (await import('./delete-task/index.ts')).deleteTask },
-  { name: 'complete-task', trigger: 'http', scaling: 'scale-to-zero', load: async () => (await import('./complete-task/index.ts')).completeTask },
-  { name: 'tags', trigger: 'http', scaling: 'scale-to-zero', load: async () => (await import('./tags/index.ts')).tagsFunction },
+  http('create-task', async () => (await import('./create-task/index.ts')).createTask),
+  http('get-tasks', async () => (await import('./get-tasks/index.ts')).getTasks),
+  http('update-task', async () => (await import('./update-task/index.ts')).updateTask),
+  http('delete-task', async () => (await import('./delete-task/index.ts')).deleteTask),
+  http('complete-task', async () => (await import('./complete-task/index.ts')).completeTask),
+  http('tags', async () => (await import('./tags/index.ts')).tagsFunction),
+  http('activity', async () => (await import('./activity/index.ts')).activity),
+  http('relay-outbox', async () => (await import('./relay-outbox/index.ts')).relayOutbox),
+  {
+    name: 'log-activity',
+    trigger: 'event',
+    topic: topics.taskEvents.name,
+    scaling: 'warm',
+    load: async () => (await import('./log-activity/index.ts')).logActivity,
+  },
 ];

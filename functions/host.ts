@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { signDevToken, userIdPattern } from '../shared/auth/jwt.ts';
 import { getConfig } from '../shared/config.ts';
+import type { EventFunction } from '../shared/events/function.ts';
+import type { Subscriber } from '../shared/events/local.ts';
 import { type AnyRoute, type HttpHandler, createHandler, route } from '../shared/http/index.ts';
 import { openApiDocument } from '../shared/http/openapi.ts';
 import { catalog } from './catalog.ts';
@@ -14,14 +16,27 @@ const DevTokenRequest = z.strictObject({
   user_id: z.string().regex(userIdPattern, 'must be 1-200 letters, digits or _@.:|-'),
 });
 
+export type HostHandler = HttpHandler & { subscribers: Subscriber[] };
+
 /**
  * The local host's handler: every function of the catalog at its own routes, plus the OpenAPI
- * document and, in dev auth mode only, a token endpoint. One process, one port.
+ * document, the Dapr subscription list of all event functions and, in dev auth mode only, a token
+ * endpoint. One process, one port. Its `subscribers` feed the local event transport.
  */
-export async function loadHostHandler(): Promise<HttpHandler> {
+export async function loadHostHandler(): Promise<HostHandler> {
   const handlers = await Promise.all(catalog.map((entry) => entry.load()));
-  const functionRoutes = handlers.flatMap((h) => h.routes);
+  const events = handlers.filter((h): h is EventFunction => 'subscriber' in h);
+  // An event function alone also answers at / (a Knative sink) and its own /dapr/subscribe; in the
+  // host each keeps /events/<name> and one /dapr/subscribe lists them all.
+  const functionRoutes = handlers.flatMap((h) => h.routes).filter((r) => r.path !== '/' && r.path !== '/dapr/subscribe');
   const hostRoutes: AnyRoute[] = [
+    route({
+      method: 'GET',
+      path: '/dapr/subscribe',
+      summary: 'The subscriptions of every event function, as Dapr reads them',
+      public: true,
+      handle: () => Promise.resolve(events.map((e) => e.subscription)),
+    }),
     route({
       method: 'GET',
       path: '/api/openapi.json',
@@ -45,5 +60,5 @@ export async function loadHostHandler(): Promise<HttpHandler> {
   }
   const routes = [...functionRoutes, ...hostRoutes.map((r) => ({ ...r, fn: 'local-host' }))];
   const document = openApiDocument(routes, version);
-  return createHandler(routes, 'local-host');
+  return Object.assign(createHandler(routes, 'local-host'), { subscribers: events.map((e) => e.subscriber) });
 }

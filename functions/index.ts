@@ -6,3 +6,6 @@ import './update-task/index.ts';
 import './delete-task/index.ts';
 import './complete-task/index.ts';
 import './tags/index.ts';
+import './activity/index.ts';
+import './relay-outbox/index.ts';
+import './log-activity/index.ts';

@@ -8,6 +8,7 @@ const { migrate } = await import('../shared/db/migrate.ts');
 const { log } = await import('../shared/observability/log.ts');
 const { loadHostHandler } = await import('../functions/host.ts');
 const { signDevToken, authConfigured } = await import('../shared/auth/jwt.ts');
+const { startRelay, stopRelay } = await import('../shared/events/process-relay.ts');
 
 if (!authConfigured()) {
   process.stderr.write('taskfn: invalid configuration: JWT_SECRET or JWKS_URL must be set when AUTH_MODE=jwt\n');
@@ -18,6 +19,7 @@ const applied = await migrate(sql);
 if (applied.length > 0) log.info({ applied }, 'migrations applied');
 
 const handler = await loadHostHandler();
+await startRelay(handler.subscribers);
 const server = createServer((req, res) => void handler(req, res));
 server.keepAliveTimeout = 65_000;
 await new Promise<void>((resolve) => server.listen(config.PORT, resolve));
@@ -39,6 +41,7 @@ async function shutdown(signal: string) {
   log.info({ signal }, 'shutting down');
   server.closeIdleConnections();
   await new Promise((resolve) => server.close(resolve));
+  await stopRelay();
   await sql.end({ timeout: 5 });
   await db?.stop();
   process.exit(0);

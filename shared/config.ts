@@ -26,6 +26,25 @@ const schema = z
     JWKS_URL: optionalUrl,
     JWT_ISSUER: z.string().min(1).optional(),
     JWT_AUDIENCE: z.string().min(1).optional(),
+
+    // Events: where the outbox relay publishes, and which event types it publishes at all.
+    EVENT_TRANSPORT: z.enum(['local', 'dapr', 'kafka']).default('local'),
+    EVENTS_OFF: z
+      .string()
+      .default('')
+      .transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^com\.taskfn\.[a-z]+\.[a-z]+$/, 'must list event types like com.taskfn.task.updated'))),
+    RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+    /** Local transport: deliveries of one event before it goes to the dead-letter store. */
+    EVENT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+    KAFKA_BROKERS: z.string().default('127.0.0.1:9092').transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
+    KAFKA_CLIENT_ID: z.string().min(1).default('taskfn'),
+    DAPR_HTTP_ENDPOINT: z.url().default('http://127.0.0.1:3500'),
+    DAPR_PUBSUB_NAME: z.string().min(1).default('pubsub'),
+    /** Sent to the sidecar with each call (the sidecar's DAPR_API_TOKEN). */
+    DAPR_API_TOKEN: z.string().min(1).optional(),
+    /** Required of the sidecar on event and cron endpoints (the sidecar's APP_API_TOKEN). */
+    APP_API_TOKEN: z.string().min(1).optional(),
   })
   .refine((env) => !(env.NODE_ENV === 'production' && env.AUTH_MODE === 'dev'), {
     path: ['AUTH_MODE'],
@@ -35,7 +54,7 @@ const schema = z
 export type Config = z.infer<typeof schema>;
 
 // Values never echoed back in an error line: they may hold credentials.
-const secret = new Set(['DATABASE_URL', 'JWT_SECRET']);
+const secret = new Set(['DATABASE_URL', 'JWT_SECRET', 'DAPR_API_TOKEN', 'APP_API_TOKEN']);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -78,10 +78,27 @@ export function serve(load: () => Promise<HttpHandler>): { url: () => string } {
   after(async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
+    await (await import('../shared/events/process-relay.ts')).stopRelay();
     const { sql } = await import('../shared/db/client.ts');
     await sql.end();
   });
   return { url: () => url };
 }
 
-export const loadHost = async (): Promise<HttpHandler> => (await import('../functions/host.ts')).loadHostHandler();
+/** The local host's handler, with the outbox relay delivering events to its event functions. */
+export async function loadHost(): Promise<HttpHandler> {
+  const handler = await (await import('../functions/host.ts')).loadHostHandler();
+  await (await import('../shared/events/process-relay.ts')).startRelay(handler.subscribers);
+  return handler;
+}
+
+/** Resolves with `probe`'s first truthy answer; polls because the condition lives in another process or the database. */
+export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, { timeoutMs = 10_000, everyMs = 20 } = {}): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+  }
+}

@@ -13,8 +13,8 @@ const toggle = (completed: boolean) =>
     body: VersionCheck,
     conflict: true,
     response: Task,
-    handle: async ({ userId, params, body, req }) =>
-      versioned(await tasks.setCompleted(userId, params.id, completed, expectedVersion(req, body.version))),
+    handle: async ({ actor, params, body, req }) =>
+      versioned(await tasks.setCompleted(actor, params.id, completed, expectedVersion(req, body.version))),
   });
 
 export const completeTask = httpFunction('complete-task', [toggle(true), toggle(false)]);

@@ -11,8 +11,8 @@ export const createTask = httpFunction('create-task', [
     body: TaskCreate,
     response: Task,
     status: 201,
-    handle: async ({ userId, body }) => {
-      const task = await tasks.createTask(userId, body);
+    handle: async ({ actor, body }) => {
+      const task = await tasks.createTask(actor, body);
       return versioned(task, 201, { location: `/api/tasks/${task.id}` });
     },
   }),

@@ -12,8 +12,8 @@ export const deleteTask = httpFunction('delete-task', [
     params: IdParams,
     body: VersionCheck,
     conflict: true,
-    handle: async ({ userId, params, body, req }) => {
-      await tasks.deleteTask(userId, params.id, expectedVersion(req, body.version));
+    handle: async ({ actor, params, body, req }) => {
+      await tasks.deleteTask(actor, params.id, expectedVersion(req, body.version));
     },
   }),
 ]);

@@ -30,15 +30,15 @@ export const tagsFunction = httpFunction('tags', [
     body: TagInput,
     conflict: true,
     response: Tag,
-    handle: ({ userId, params, body }) => tags.renameTag(userId, params.id, body.name),
+    handle: ({ actor, params, body }) => tags.renameTag(actor, params.id, body.name),
   }),
   route({
     method: 'DELETE',
     path: '/api/tags/:id',
     summary: 'Delete a tag and remove it from its tasks',
     params: IdParams,
-    handle: async ({ userId, params }) => {
-      await tags.deleteTag(userId, params.id);
+    handle: async ({ actor, params }) => {
+      await tags.deleteTag(actor, params.id);
     },
   }),
 ]);

@@ -13,9 +13,9 @@ export const updateTask = httpFunction('update-task', [
     body: TaskPatch,
     conflict: true,
     response: Task,
-    handle: async ({ userId, params, body, req }) => {
+    handle: async ({ actor, params, body, req }) => {
       const { version, ...patch } = body;
-      return versioned(await tasks.updateTask(userId, params.id, patch, expectedVersion(req, version)));
+      return versioned(await tasks.updateTask(actor, params.id, patch, expectedVersion(req, version)));
     },
   }),
 ]);

@@ -1,6 +1,10 @@
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import type { Tag } from '../domain/tag.ts';
+import { enqueue, writeTransaction } from '../events/outbox.ts';
+import { taskEvent } from '../events/task-events.ts';
 import { sql, type Tx } from './client.ts';
+import { type TaskRow, taskColumns, toTask } from './task-row.ts';
+import type { Actor } from './tasks.ts';
 
 interface TagRow {
   id: string;
@@ -41,8 +45,8 @@ export async function createTag(userId: string, name: string): Promise<Tag> {
   });
 }
 
-export async function renameTag(userId: string, id: string, name: string): Promise<Tag> {
-  return sql.begin(async (tx) => {
+export async function renameTag({ userId, source }: Actor, id: string, name: string): Promise<Tag> {
+  return writeTransaction(async (tx) => {
     const [clash] = await tx<{ id: string }[]>`
       select id
       from tags
@@ -57,40 +61,58 @@ export async function renameTag(userId: string, id: string, name: string): Promi
         and user_id = ${userId}
       returning id`;
     if (!row) throw new NotFoundError('tag');
-    await touchTasksOf(tx, userId, id);
+    await touchTasksOf(tx, { userId, source }, await taskIdsOf(tx, userId, id));
     return (await selectTags(tx, userId, tx`and g.id = ${id}`))[0]!;
   });
 }
 
-export async function deleteTag(userId: string, id: string): Promise<void> {
-  await sql.begin(async (tx) => {
+export async function deleteTag({ userId, source }: Actor, id: string): Promise<void> {
+  await writeTransaction(async (tx) => {
     // Before the delete: afterwards the links are gone and the tasks can no longer be found.
-    await touchTasksOf(tx, userId, id);
+    const taskIds = await taskIdsOf(tx, userId, id);
     const [row] = await tx`
       delete from tags
       where id = ${id}
         and user_id = ${userId}
       returning id`;
     if (!row) throw new NotFoundError('tag');
+    await touchTasksOf(tx, { userId, source }, taskIds);
   });
+}
+
+async function taskIdsOf(tx: Tx, userId: string, tagId: string): Promise<string[]> {
+  const rows = await tx<{ task_id: string }[]>`
+    select tt.task_id
+    from task_tags tt
+    join tags g on g.id = tt.tag_id
+    where tt.tag_id = ${tagId}
+      and g.user_id = ${userId}`;
+  return rows.map((r) => r.task_id);
 }
 
 /**
  * A tag is part of each task that carries it: renaming or deleting it changes those tasks, so their
- * version moves on and a client holding the old version gets a 409 rather than overwriting.
+ * version moves on (a client holding the old version gets a 409 rather than overwriting) and each
+ * gets a task.updated event naming `tags`.
  */
-async function touchTasksOf(tx: Tx, userId: string, tagId: string): Promise<void> {
-  await tx`
-    update tasks
-    set version = version + 1,
-      updated_at = now()
-    where id in (
-      select tt.task_id
-      from task_tags tt
-      join tags g on g.id = tt.tag_id
-      where tt.tag_id = ${tagId}
-        and g.user_id = ${userId}
-    )`;
+async function touchTasksOf(tx: Tx, { userId, source }: Actor, taskIds: string[]): Promise<void> {
+  if (taskIds.length === 0) return;
+  const rows = await tx<TaskRow[]>`
+    with touched as (
+      update tasks
+      set version = version + 1,
+        updated_at = now()
+      where id = any(${taskIds}::uuid[])
+        and user_id = ${userId}
+      returning id
+    )
+    select ${taskColumns}
+    from tasks t
+    where t.id in (select id from touched)`;
+  await enqueue(
+    tx,
+    rows.map((row) => taskEvent('com.taskfn.task.updated', source, { user_id: userId, task: toTask(row), changed: ['tags'] })),
+  );
 }
 
 async function nameTaken(tx: Tx, userId: string, name: string): Promise<ConflictError> {

@@ -1,14 +1,23 @@
 import { NotFoundError, VersionConflictError } from '../domain/errors.ts';
 import type { Task, TaskCreate, TaskPatch } from '../domain/task.ts';
+import { enqueue, writeTransaction } from '../events/outbox.ts';
+import { type TaskField, taskEvent } from '../events/task-events.ts';
 import { sql, type Tx } from './client.ts';
 import { linkTags, unlinkAllTags } from './task-tags.ts';
 import { type TaskRow, taskColumns, toTask } from './task-row.ts';
 
-// Each exported function is one transaction: a request either changes everything it asked for or
-// nothing. `expected` is the version the client last saw; undefined skips the check.
+// Each exported function is one transaction that writes the change and its event together: a
+// request either changes everything it asked for, event included, or nothing. `expected` is the
+// version the client last saw; undefined skips the check.
 
-export async function createTask(userId: string, input: TaskCreate): Promise<Task> {
-  return sql.begin(async (tx) => {
+/** Who changes a task: the user, and the function acting for them (the events' `source`). */
+export interface Actor {
+  userId: string;
+  source: string;
+}
+
+export async function createTask({ userId, source }: Actor, input: TaskCreate): Promise<Task> {
+  return writeTransaction(async (tx) => {
     const [row] = await tx<TaskRow[]>`
       insert into tasks (user_id, title, description, priority, due_at)
       values (${userId}, ${input.title}, ${input.description}, ${input.priority}, ${input.due_at})
@@ -18,7 +27,9 @@ export async function createTask(userId: string, input: TaskCreate): Promise<Tas
         coalesce(due_at < now(), false) as overdue,
         '{}'::text[] as tags`;
     row!.tags = await linkTags(tx, userId, row!.id, input.tags);
-    return toTask(row!);
+    const task = toTask(row!);
+    await enqueue(tx, [taskEvent('com.taskfn.task.created', source, { user_id: userId, task })]);
+    return task;
   });
 }
 
@@ -37,67 +48,87 @@ export async function getTask(userId: string, id: string): Promise<Task> {
   return task;
 }
 
-export async function updateTask(userId: string, id: string, patch: TaskPatch, expected?: number): Promise<Task> {
-  return sql.begin(async (tx) => {
+/** The task, locked for this transaction; 404 when missing, 409 when not at the expected version. */
+async function lockTask(tx: Tx, userId: string, id: string, expected?: number): Promise<Task> {
+  const [row] = await tx<TaskRow[]>`
+    select ${taskColumns}
+    from tasks t
+    where t.id = ${id}
+      and t.user_id = ${userId}
+    for update of t`;
+  if (!row) throw new NotFoundError('task');
+  const task = toTask(row);
+  if (expected !== undefined && task.version !== expected) throw new VersionConflictError(task);
+  return task;
+}
+
+const sameTags = (a: string[], b: string[]) =>
+  a.length === b.length && a.map((t) => t.toLowerCase()).sort().join('\n') === b.map((t) => t.toLowerCase()).sort().join('\n');
+
+/** The fields a patch would really change; a patch that changes nothing writes nothing. */
+function changedFields(current: Task, patch: TaskPatch): TaskField[] {
+  const changed: TaskField[] = [];
+  for (const field of ['title', 'description', 'priority'] as const) {
+    if (patch[field] !== undefined && patch[field] !== current[field]) changed.push(field);
+  }
+  if (patch.due_at !== undefined && (patch.due_at === null ? null : Date.parse(patch.due_at)) !== (current.due_at === null ? null : Date.parse(current.due_at))) {
+    changed.push('due_at');
+  }
+  if (patch.tags !== undefined && !sameTags(patch.tags, current.tags)) changed.push('tags');
+  return changed;
+}
+
+export async function updateTask({ userId, source }: Actor, id: string, patch: TaskPatch, expected?: number): Promise<Task> {
+  return writeTransaction(async (tx) => {
+    const current = await lockTask(tx, userId, id, expected);
+    const changed = changedFields(current, patch);
+    if (changed.length === 0) return current;
     // One statement shape for every patch: a null parameter keeps the column (due_at, which may be
-    // set to null, says with a flag whether it was given).
-    const [row] = await tx<{ id: string }[]>`
+    // set to null, says with a flag whether it changes).
+    await tx`
       update tasks
-      set title = coalesce(${patch.title ?? null}, title),
-        description = coalesce(${patch.description ?? null}, description),
-        priority = coalesce(${patch.priority ?? null}::task_priority, priority),
-        due_at = case when ${patch.due_at !== undefined} then ${patch.due_at ?? null}::timestamptz else due_at end,
+      set title = coalesce(${changed.includes('title') ? patch.title! : null}, title),
+        description = coalesce(${changed.includes('description') ? patch.description! : null}, description),
+        priority = coalesce(${changed.includes('priority') ? patch.priority! : null}::task_priority, priority),
+        due_at = case when ${changed.includes('due_at')} then ${patch.due_at ?? null}::timestamptz else due_at end,
         version = version + 1,
         updated_at = now()
-      where id = ${id}
-        and user_id = ${userId}
-        and (${expected ?? null}::int is null or version = ${expected ?? null})
-      returning id`;
-    if (!row) await explainMiss(tx, userId, id);
-    if (patch.tags) {
+      where id = ${id}`;
+    if (changed.includes('tags')) {
       await unlinkAllTags(tx, id);
-      await linkTags(tx, userId, id, patch.tags);
+      await linkTags(tx, userId, id, patch.tags!);
     }
-    return (await findTask(userId, id, tx))!;
+    const task = (await findTask(userId, id, tx))!;
+    await enqueue(tx, [taskEvent('com.taskfn.task.updated', source, { user_id: userId, task, changed })]);
+    return task;
   });
 }
 
-export async function deleteTask(userId: string, id: string, expected?: number): Promise<void> {
-  await sql.begin(async (tx) => {
-    const [row] = await tx`
+export async function deleteTask({ userId, source }: Actor, id: string, expected?: number): Promise<void> {
+  await writeTransaction(async (tx) => {
+    const task = await lockTask(tx, userId, id, expected);
+    await tx`
       delete from tasks
-      where id = ${id}
-        and user_id = ${userId}
-        and (${expected ?? null}::int is null or version = ${expected ?? null})
-      returning id`;
-    if (!row) await explainMiss(tx, userId, id);
+      where id = ${id}`;
+    await enqueue(tx, [taskEvent('com.taskfn.task.deleted', source, { user_id: userId, task })]);
   });
 }
 
 /** Completing a completed task (or reopening an open one) changes nothing and answers the task. */
-export async function setCompleted(userId: string, id: string, completed: boolean, expected?: number): Promise<Task> {
-  return sql.begin(async (tx) => {
-    const [row] = await tx`
+export async function setCompleted({ userId, source }: Actor, id: string, completed: boolean, expected?: number): Promise<Task> {
+  return writeTransaction(async (tx) => {
+    const current = await lockTask(tx, userId, id, expected);
+    if (current.completed === completed) return current;
+    await tx`
       update tasks
       set completed = ${completed},
         completed_at = case when ${completed}::boolean then now() end,
         version = version + 1,
         updated_at = now()
-      where id = ${id}
-        and user_id = ${userId}
-        and completed <> ${completed}
-        and (${expected ?? null}::int is null or version = ${expected ?? null})
-      returning id`;
-    const task = await findTask(userId, id, tx);
-    if (!task) throw new NotFoundError('task');
-    if (!row && expected !== undefined && task.version !== expected) throw new VersionConflictError(task);
+      where id = ${id}`;
+    const task = (await findTask(userId, id, tx))!;
+    const type = completed ? 'com.taskfn.task.completed' : 'com.taskfn.task.uncompleted';
+    await enqueue(tx, [taskEvent(type, source, { user_id: userId, task })]);
     return task;
   });
-}
-
-/** A guarded write touched no row: the task is missing (or another user's), or its version moved on. */
-async function explainMiss(tx: Tx, userId: string, id: string): Promise<never> {
-  const current = await findTask(userId, id, tx);
-  if (!current) throw new NotFoundError('task');
-  throw new VersionConflictError(current);
 }

@@ -72,6 +72,7 @@ export function createHandler(routes: AnyRoute[], defaultFn = 'taskfn'): HttpHan
       );
       const ctx = {
         userId,
+        actor: { userId, source: fn },
         req,
         get log() {
           return userId ? log().child({ userId }) : log();

@@ -8,6 +8,8 @@ type Out<S extends Schema> = S extends z.ZodType ? z.output<S> : undefined;
 
 export interface Context<P extends Schema, Q extends Schema, B extends Schema> {
   userId: string;
+  /** The user and this function, as services record who changed what. */
+  actor: { userId: string; source: string };
   params: Out<P>;
   query: Out<Q>;
   body: Out<B>;

@@ -1,0 +1,25 @@
+import * as functions from '@google-cloud/functions-framework';
+import { z } from 'zod';
+import { checkAppToken } from '../../shared/events/function.ts';
+import { relayForThisProcess } from '../../shared/events/process-relay.ts';
+import { httpFunction, route } from '../../shared/http/index.ts';
+
+// Publishes whatever the outbox still holds: events a crash or a broker outage left behind. Called
+// by a scheduler (the Dapr cron binding posts to /relay-outbox) until cron-tick takes this over.
+export const relayOutbox = httpFunction('relay-outbox', [
+  route({
+    method: 'POST',
+    path: '/relay-outbox',
+    summary: 'Publish pending outbox events now (scheduler / Dapr cron binding; app API token)',
+    public: true,
+    body: z.unknown(),
+    response: z.object({ published: z.number().int() }),
+    handle: async ({ req }) => {
+      checkAppToken(req);
+      const relay = await relayForThisProcess();
+      return { published: await relay.drain() };
+    },
+  }),
+]);
+
+functions.http('relay-outbox', relayOutbox);

@@ -1,0 +1,166 @@
+import { z } from 'zod';
+import { type ActivityEntry, type ActivityPage, type ActivityQuery, type Summary, type SummaryQuery } from '../domain/activity.ts';
+import { ValidationError } from '../domain/errors.ts';
+import type { TaskEvent } from '../events/task-events.ts';
+import { sql, type Tx } from './client.ts';
+
+/**
+ * True the first time `consumer` sees `eventId`, in the caller's transaction: the effect and this
+ * record commit together, so a redelivered event finds the record and changes nothing.
+ */
+export async function firstDelivery(tx: Tx, consumer: string, eventId: string): Promise<boolean> {
+  const rows = await tx`
+    insert into processed_events (consumer, event_id)
+    values (${consumer}, ${eventId})
+    on conflict do nothing
+    returning event_id`;
+  return rows.length === 1;
+}
+
+/** Appends one task event to its user's activity log, once however often it is delivered. */
+export async function recordActivity(consumer: string, event: TaskEvent): Promise<boolean> {
+  const { task } = event.data;
+  const details = {
+    title: task.title,
+    ...(event.type === 'com.taskfn.task.updated' ? { changed: event.data.changed } : {}),
+    due_at: task.due_at,
+    completed_at: task.completed_at,
+  };
+  return sql.begin(async (tx) => {
+    if (!(await firstDelivery(tx, consumer, event.id))) return false;
+    await tx`
+      insert into activity_log (user_id, event_id, type, entity_type, entity_id, occurred_at, details)
+      values (
+        ${event.data.user_id}, ${event.id}, ${event.type.replace('com.taskfn.', '')}, 'task', ${task.id},
+        ${event.time ?? new Date().toISOString()}, ${tx.json(details)}
+      )
+      on conflict (event_id) do nothing`;
+    return true;
+  });
+}
+
+const Cursor = z.object({ t: z.string(), id: z.string().regex(/^\d+$/) });
+
+interface Row {
+  id: string;
+  event_id: string;
+  type: ActivityEntry['type'];
+  entity_id: string;
+  occurred_at: Date;
+  occurred_key: string;
+  details: Record<string, unknown>;
+}
+
+/** Newest first, keyset-paginated like tasks. */
+export async function listActivity(userId: string, query: ActivityQuery): Promise<ActivityPage> {
+  let after: z.infer<typeof Cursor> | null = null;
+  if (query.cursor) {
+    try {
+      after = Cursor.parse(JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8')));
+    } catch {
+      throw new ValidationError([{ in: 'query', path: 'cursor', message: 'is not a cursor this API issued' }]);
+    }
+  }
+  const none = sql``;
+  const rows = await sql<Row[]>`
+    select id::text, event_id, type, entity_id, occurred_at, occurred_at::text as occurred_key, details
+    from activity_log
+    where user_id = ${userId}
+      ${query.entity_id ? sql`and entity_id = ${query.entity_id}` : none}
+      ${query.type ? sql`and type = any(${query.type}::text[])` : none}
+      ${query.from ? sql`and occurred_at >= ${query.from}::timestamptz` : none}
+      ${query.to ? sql`and occurred_at < ${query.to}::timestamptz` : none}
+      ${after ? sql`and (occurred_at, id) < (${after.t}::text::timestamptz, ${after.id}::bigint)` : none}
+    order by occurred_at desc, id desc
+    limit ${query.limit + 1}`;
+  const items = rows.slice(0, query.limit);
+  const last = items.at(-1);
+  return {
+    items: items.map((r) => ({
+      id: r.id,
+      event_id: r.event_id,
+      type: r.type,
+      entity_type: 'task' as const,
+      entity_id: r.entity_id,
+      occurred_at: r.occurred_at.toISOString(),
+      details: r.details,
+    })),
+    next_cursor:
+      rows.length > query.limit && last ? Buffer.from(JSON.stringify({ t: last.occurred_key, id: last.id })).toString('base64url') : null,
+  };
+}
+
+const dayMs = 86_400_000;
+
+/** Counts per local day or week, the current streak of days with a completion, and on-time share. */
+export async function summarize(userId: string, q: SummaryQuery): Promise<Summary> {
+  const to = q.to ? new Date(q.to) : new Date();
+  const from = q.from ? new Date(q.from) : new Date(to.getTime() - (q.period === 'day' ? 30 : 84) * dayMs);
+  const counts = await sql<{ start: string; created: number; completed: number }[]>`
+    with periods as (
+      select generate_series(
+        date_trunc(${q.period}, ${from}::timestamptz at time zone ${q.tz}),
+        date_trunc(${q.period}, (${to}::timestamptz - interval '1 microsecond') at time zone ${q.tz}),
+        ${`1 ${q.period}`}::interval
+      ) as start
+    ),
+    events as (
+      select date_trunc(${q.period}, occurred_at at time zone ${q.tz}) as start, type
+      from activity_log
+      where user_id = ${userId}
+        and type in ('task.created', 'task.completed')
+        and occurred_at >= ${from}
+        and occurred_at < ${to}
+    )
+    select to_char(p.start, 'YYYY-MM-DD') as start,
+      count(e.type) filter (where e.type = 'task.created')::int as created,
+      count(e.type) filter (where e.type = 'task.completed')::int as completed
+    from periods p
+    left join events e on e.start = p.start
+    group by p.start
+    order by p.start`;
+  const days = await sql<{ day: string; today: string }[]>`
+    select distinct to_char(occurred_at at time zone ${q.tz}, 'YYYY-MM-DD') as day,
+      to_char(now() at time zone ${q.tz}, 'YYYY-MM-DD') as today
+    from activity_log
+    where user_id = ${userId}
+      and type = 'task.completed'
+      and occurred_at > now() - interval '400 days'`;
+  // A task completed, reopened and completed again counts once, by its last completion.
+  const [onTime] = await sql<{ with_due: number; on_time: number }[]>`
+    select count(*)::int as with_due,
+      count(*) filter (where (details->>'completed_at')::timestamptz <= (details->>'due_at')::timestamptz)::int as on_time
+    from (
+      select distinct on (entity_id) details
+      from activity_log
+      where user_id = ${userId}
+        and type = 'task.completed'
+        and occurred_at >= ${from}
+        and occurred_at < ${to}
+        and details->>'due_at' is not null
+      order by entity_id, occurred_at desc
+    ) last_completions`;
+  return {
+    period: q.period,
+    timezone: q.tz,
+    from: from.toISOString(),
+    to: to.toISOString(),
+    periods: counts.map((c) => ({ start: c.start, created: c.created, completed: c.completed })),
+    streak_days: streak(new Set(days.map((d) => d.day)), days[0]?.today),
+    completed_with_due: onTime!.with_due,
+    on_time_share: onTime!.with_due === 0 ? null : onTime!.on_time / onTime!.with_due,
+  };
+}
+
+/** Consecutive days with a completion, ending today, or yesterday when today has none yet. */
+function streak(days: Set<string>, today: string | undefined): number {
+  if (!today) return 0;
+  const dayBefore = (d: string) => new Date(Date.parse(`${d}T00:00:00Z`) - dayMs).toISOString().slice(0, 10);
+  let day = days.has(today) ? today : dayBefore(today);
+  let n = 0;
+  while (days.has(day)) {
+    n++;
+    day = dayBefore(day);
+  }
+  return n;
+}

@@ -1,0 +1,96 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { HTTP } from 'cloudevents';
+import { z } from 'zod';
+import { getConfig } from '../config.ts';
+import { AppError, UnauthorizedError } from '../domain/errors.ts';
+import { type HttpHandler, httpFunction } from '../http/handler.ts';
+import { route } from '../http/route.ts';
+import type { Logger } from '../observability/log.ts';
+import { log as rootLog } from '../observability/log.ts';
+import type { Subscriber } from './local.ts';
+import type { Topic } from './topics.ts';
+import type { Outcome } from './transport.ts';
+
+const config = getConfig();
+
+/** A programmatic subscription as Dapr reads it from GET /dapr/subscribe. */
+export interface DaprSubscription {
+  pubsubname: string;
+  topic: string;
+  routes: { default: string };
+  deadLetterTopic: string;
+}
+
+export type EventFunction = HttpHandler & { subscriber: Subscriber; subscription: DaprSubscription };
+
+const DaprReply = z.object({ status: z.enum(['SUCCESS', 'RETRY', 'DROP']) });
+
+/** Calls from the sidecar carry its app API token when one is configured (Dapr's APP_API_TOKEN). */
+export function checkAppToken(req: IncomingMessage): void {
+  if (!config.APP_API_TOKEN) return;
+  const given = Buffer.from(String(req.headers['dapr-api-token'] ?? ''));
+  const expected = Buffer.from(config.APP_API_TOKEN);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    throw new UnauthorizedError('a valid dapr-api-token header is required');
+  }
+}
+
+/**
+ * An event function: `handle` gets each event of `topic` and answers SUCCESS, RETRY or DROP (after
+ * recording a poison event in the dead-letter store). It is served over HTTP the way Dapr and
+ * Knative Eventing deliver (structured or binary CloudEvents, at /events/<name> or /), lists its
+ * subscription at GET /dapr/subscribe, and is handed to the local transport as a subscriber.
+ *
+ * Registered with functions.http, not functions.cloudEvent: a CloudEvent function never sees the
+ * request headers, so it could not check the sidecar's app API token.
+ */
+export function eventFunction(
+  name: string,
+  { topic, handle }: { topic: Topic; handle: (event: unknown, log: Logger) => Promise<Outcome> },
+): EventFunction {
+  const path = `/events/${name}`;
+  const subscription: DaprSubscription = {
+    pubsubname: config.DAPR_PUBSUB_NAME,
+    topic: topic.name,
+    routes: { default: path },
+    deadLetterTopic: topic.deadLetter,
+  };
+  const handleEvent = (event: unknown, log: Logger = rootLog.child({ fn: name })): Promise<Outcome> =>
+    handle(event, log).catch((err: unknown) => {
+      log.warn({ err }, 'event handler failed; asking for a retry');
+      return 'RETRY' as const;
+    });
+
+  const deliver = route({
+    method: 'POST',
+    path,
+    summary: `Deliver one ${topic.name} event (structured or binary CloudEvent); answers Dapr's {"status"}`,
+    public: true,
+    body: z.unknown(),
+    response: DaprReply,
+    handle: async ({ req, body, log }) => {
+      checkAppToken(req);
+      let event: unknown;
+      try {
+        event = HTTP.toEvent({ headers: req.headers, body });
+      } catch (err) {
+        throw new AppError(400, 'not_a_cloudevent', `the request is not a CloudEvent: ${(err as Error).message}`);
+      }
+      return { status: await handleEvent(event, log) };
+    },
+  });
+  const handler = httpFunction(name, [
+    deliver,
+    // Knative Eventing sources post to the root of the sink.
+    { ...deliver, path: '/', summary: `${deliver.summary} (Knative Eventing sink)` },
+    route({
+      method: 'GET',
+      path: '/dapr/subscribe',
+      summary: 'The subscriptions Dapr reads when the sidecar starts',
+      public: true,
+      handle: () => Promise.resolve([subscription]),
+    }),
+  ]);
+  return Object.assign(handler, { subscription, subscriber: { name, topic: topic.name, handleEvent: (e: unknown) => handleEvent(e) } });
+}

@@ -1,0 +1,72 @@
+import { Kafka, type Producer, logLevel } from 'kafkajs';
+import { saramaPartition } from './partition.ts';
+import type { Envelope, Transport } from './transport.ts';
+
+interface Options {
+  brokers: string[];
+  clientId: string;
+}
+
+export const kafkaClient = ({ brokers, clientId }: Options): Kafka =>
+  new Kafka({
+    brokers,
+    clientId,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3000,
+    requestTimeout: 10_000,
+    // Few retries: the outbox relay owns retrying (with backoff) and a down broker should fail fast.
+    retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1000 },
+  });
+
+/** kafkajs partitioner choosing partitions exactly as Dapr's Kafka component does. */
+export const daprCompatiblePartitioner = () => ({ partitionMetadata, message }: { partitionMetadata: unknown[]; message: { key?: Buffer | string | null } }) =>
+  saramaPartition(message.key ?? '', partitionMetadata.length);
+
+/**
+ * Publishes to Kafka directly (for runs without a sidecar): an idempotent producer, one in-flight
+ * request so order holds per partition, key = user id, value = the CloudEvent in structured mode.
+ */
+export function createKafkaTransport(options: Options): Transport {
+  const kafka = kafkaClient(options);
+  let producer: Producer | undefined;
+
+  async function connected(): Promise<Producer> {
+    if (producer) return producer;
+    const p = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: daprCompatiblePartitioner });
+    await p.connect();
+    producer = p;
+    return p;
+  }
+
+  return {
+    name: 'kafka',
+    async publish(batch: Envelope[]) {
+      const byTopic = new Map<string, Envelope[]>();
+      for (const e of batch) byTopic.set(e.topic, [...(byTopic.get(e.topic) ?? []), e]);
+      try {
+        const p = await connected();
+        await p.sendBatch({
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, envelopes]) => ({
+            topic,
+            messages: envelopes.map(({ key, event }) => ({
+              key,
+              value: JSON.stringify(event),
+              headers: { 'content-type': 'application/cloudevents+json; charset=utf-8' },
+            })),
+          })),
+        });
+      } catch (err) {
+        // Start afresh next time: after a broker outage a new producer reconnects cleanly.
+        const stale = producer;
+        producer = undefined;
+        await stale?.disconnect().catch(() => {});
+        throw err;
+      }
+    },
+    async close() {
+      await producer?.disconnect();
+      producer = undefined;
+    },
+  };
+}

@@ -1,0 +1,134 @@
+import { sql } from '../db/client.ts';
+import { log } from '../observability/log.ts';
+import type { CloudEvent } from './cloudevent.ts';
+import { onOutboxCommit } from './outbox.ts';
+import type { Transport } from './transport.ts';
+
+// Any constant works; it makes one relay at a time publish, across every process of the database,
+// which keeps each user's events in commit order.
+const relayLock = 0x72656c79; // "rely"
+
+interface Options {
+  transport: Transport;
+  batchSize?: number;
+  /** A safety net besides the wake-ups after each commit; 0 turns it off. */
+  sweepMs?: number;
+  maxBackoffMs?: number;
+}
+
+export interface Relay {
+  /** Publish what is pending, soon; calls while a pass runs fold into one more pass. */
+  wake(): void;
+  /** One pass until nothing is pending or publishing fails; the count of events published. */
+  drain(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export function createRelay({ transport, batchSize = 100, sweepMs = 5000, maxBackoffMs = 30_000 }: Options): Relay {
+  let running: Promise<number> | undefined;
+  let again = false;
+  let failures = 0;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let stopped = false;
+
+  // One batch in one transaction: the lock, the oldest pending rows, publish, stamp them.
+  async function batch(): Promise<number | 'locked'> {
+    return sql.begin(async (tx) => {
+      const [{ locked }] = (await tx`select pg_try_advisory_xact_lock(${relayLock}) as locked`) as unknown as [{ locked: boolean }];
+      if (!locked) return 'locked' as const;
+      const rows = await tx<{ id: string; topic: string; partition_key: string; event: CloudEvent }[]>`
+        select id, topic, partition_key, event
+        from outbox
+        where published_at is null
+        order by id
+        limit ${batchSize}`;
+      if (rows.length === 0) return 0;
+      const ids = rows.map((r) => r.id);
+      try {
+        await transport.publish(rows.map((r) => ({ topic: r.topic, key: r.partition_key, event: r.event })));
+      } catch (err) {
+        await tx`
+          update outbox
+          set attempts = attempts + 1,
+            last_error = ${String((err as Error).message ?? err).slice(0, 500)}
+          where id = any(${ids}::bigint[])`;
+        throw err;
+      }
+      await tx`
+        update outbox
+        set published_at = now(),
+          attempts = attempts + 1
+        where id = any(${ids}::bigint[])`;
+      return rows.length;
+    });
+  }
+
+  async function pass(): Promise<number> {
+    let published = 0;
+    for (;;) {
+      const n = await batch();
+      // Another process holds the lock and will publish; look again shortly in case it just finished.
+      if (n === 'locked') {
+        later(50, () => relay.wake());
+        return published;
+      }
+      published += n;
+      if (n < batchSize) return published;
+    }
+  }
+
+  function later(ms: number, then: () => void) {
+    if (stopped) return;
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      then();
+    }, ms);
+    retryTimer.unref();
+  }
+
+  const relay: Relay = {
+    wake() {
+      if (stopped || failures > 0) return; // backing off: the retry timer will come
+      if (running) {
+        again = true;
+        return;
+      }
+      void relay.drain();
+    },
+    drain() {
+      if (running) return running;
+      running = pass()
+        .then((n) => {
+          failures = 0;
+          return n;
+        })
+        .catch((err: unknown) => {
+          failures++;
+          const delay = Math.min(maxBackoffMs, 100 * 2 ** (failures - 1)) * (0.75 + Math.random() / 2);
+          log.warn({ err, failures, retryInMs: Math.round(delay) }, 'outbox relay: publish failed; events stay pending');
+          later(delay, () => void relay.drain());
+          return 0;
+        })
+        .finally(() => {
+          running = undefined;
+          if (again) {
+            again = false;
+            relay.wake();
+          }
+        });
+      return running;
+    },
+    async stop() {
+      stopped = true;
+      clearTimeout(retryTimer);
+      clearInterval(sweep);
+      await running;
+    },
+  };
+
+  const sweep = setInterval(() => relay.wake(), sweepMs || 2 ** 31 - 1);
+  sweep.unref();
+  onOutboxCommit(() => relay.wake());
+  return relay;
+}
