@@ -39,6 +39,7 @@ const schema = z
     EVENT_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
     KAFKA_BROKERS: z.string().default('127.0.0.1:9092').transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
     KAFKA_CLIENT_ID: z.string().min(1).default('taskfn'),
+    KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(5).default(1),
     DAPR_HTTP_ENDPOINT: z.url().default('http://127.0.0.1:3500'),
     DAPR_PUBSUB_NAME: z.string().min(1).default('pubsub'),
     /** Sent to the sidecar with each call (the sidecar's DAPR_API_TOKEN). */

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { Partitioners } from 'kafkajs';
+import { saramaPartition } from './partition.ts';
+
+// Vectors computed by sarama's own NewHashPartitioner, the one Dapr's Kafka component uses
+// (scripts/partition-vectors regenerates them); they include keys whose hash is negative as int32.
+const vectors = JSON.parse(readFileSync(new URL('./testdata/sarama-partitions.json', import.meta.url), 'utf8')) as {
+  generator: string;
+  cases: { key: string; partitions: number; partition: number }[];
+};
+
+describe('saramaPartition', () => {
+  it(`puts every key where Dapr's Kafka component would (${vectors.cases.length} vectors from ${vectors.generator})`, () => {
+    const wrong = vectors.cases.filter((c) => saramaPartition(c.key, c.partitions) !== c.partition);
+    assert.deepEqual(wrong, []);
+  });
+
+  it("differs from kafkajs's own default partitioner, which is why the kafka transport replaces it", () => {
+    const murmur2 = Partitioners.DefaultPartitioner();
+    const partitionMetadata = [0, 1, 2].map((id) => ({ partitionId: id, leader: 0, partitionErrorCode: 0, replicas: [0], isr: [0] }));
+    const differ = vectors.cases
+      .filter((c) => c.partitions === 3)
+      .filter((c) => murmur2({ topic: 't', partitionMetadata, message: { key: c.key, value: null } }) !== c.partition);
+    assert.ok(differ.length > 0);
+  });
+});
