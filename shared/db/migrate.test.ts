@@ -1,22 +1,19 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import postgres from 'postgres';
+import type postgres from 'postgres';
+import { freshDatabase as fresh } from '../../test/databases.ts';
 import { sql as admin } from './client.ts';
 import { MigrationError, migrate } from './migrate.ts';
 
 // Each test migrates a database of its own, created on the test server.
-const databases: string[] = [];
+const drops: (() => Promise<void>)[] = [];
 async function freshDatabase() {
-  const name = `migrate_${randomUUID().replaceAll('-', '')}`;
-  await admin.unsafe(`create database ${name}`);
-  databases.push(name);
-  const url = new URL(process.env.DATABASE_URL!);
-  url.pathname = `/${name}`;
-  return postgres(url.toString(), { max: 3, onnotice: () => {} });
+  const db = await fresh();
+  drops.push(db.drop);
+  return db.sql;
 }
 
 async function migrationsDir(files: Record<string, string>) {
@@ -31,8 +28,7 @@ describe('migrate', () => {
     db = await freshDatabase();
   });
   after(async () => {
-    await db.end();
-    for (const name of databases) await admin.unsafe(`drop database if exists ${name} with (force)`);
+    for (const drop of drops) await drop();
     await admin.end();
   });
 
@@ -46,43 +42,31 @@ describe('migrate', () => {
 
   it('rolls a failing migration back whole and keeps the ones before it', async () => {
     const other = await freshDatabase();
-    try {
-      const dir = await migrationsDir({
-        '0001_good.sql': 'create table good (id int);',
-        '0002_bad.sql': 'create table half (id int);\ninsert into half values (1);\nselect no_such_function();',
-      });
-      await assert.rejects(migrate(other, dir), /no_such_function/);
-      const tables = await other`select table_name from information_schema.tables where table_name in ('good', 'half')`;
-      assert.deepEqual(tables.map((t) => t.table_name), ['good']);
-      const versions = await other`select version from schema_migrations order by version`;
-      assert.deepEqual(versions.map((v) => v.version), ['0001']);
-    } finally {
-      await other.end();
-    }
+    const dir = await migrationsDir({
+      '0001_good.sql': 'create table good (id int);',
+      '0002_bad.sql': 'create table half (id int);\ninsert into half values (1);\nselect no_such_function();',
+    });
+    await assert.rejects(migrate(other, dir), /no_such_function/);
+    const tables = await other`select table_name from information_schema.tables where table_name in ('good', 'half')`;
+    assert.deepEqual(tables.map((t) => t.table_name), ['good']);
+    const versions = await other`select version from schema_migrations order by version`;
+    assert.deepEqual(versions.map((v) => v.version), ['0001']);
   });
 
   it('refuses to go on when an applied migration was edited', async () => {
     const other = await freshDatabase();
-    try {
-      const dir = await migrationsDir({ '0001_a.sql': 'create table a (id int);' });
-      await migrate(other, dir);
-      await writeFile(path.join(dir, '0001_a.sql'), 'create table a (id bigint);');
-      await assert.rejects(migrate(other, dir), MigrationError);
-    } finally {
-      await other.end();
-    }
+    const dir = await migrationsDir({ '0001_a.sql': 'create table a (id int);' });
+    await migrate(other, dir);
+    await writeFile(path.join(dir, '0001_a.sql'), 'create table a (id bigint);');
+    await assert.rejects(migrate(other, dir), MigrationError);
   });
 
   it('serialises concurrent runs: each migration is applied once', async () => {
     const other = await freshDatabase();
-    try {
-      const applied = (await Promise.all([migrate(other), migrate(other), migrate(other)])).flat();
-      assert.ok(applied.includes('0001_tasks_and_tags.sql'));
-      assert.equal(new Set(applied).size, applied.length);
-      const [row] = await other`select count(*)::int as n from schema_migrations`;
-      assert.equal(row!.n, applied.length);
-    } finally {
-      await other.end();
-    }
+    const applied = (await Promise.all([migrate(other), migrate(other), migrate(other)])).flat();
+    assert.ok(applied.includes('0001_tasks_and_tags.sql'));
+    assert.equal(new Set(applied).size, applied.length);
+    const [row] = await other`select count(*)::int as n from schema_migrations`;
+    assert.equal(row!.n, applied.length);
   });
 });

@@ -26,7 +26,7 @@ function toEvent(message: KafkaMessage): unknown {
   const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, v?.toString()]));
   const data: unknown = (() => {
     try {
-      return JSON.parse(text);
+      return JSON.parse(text) as unknown;
     } catch {
       return text;
     }
@@ -53,14 +53,15 @@ export async function runKafkaConsumer({ brokers, clientId, groupId, topic, subs
   await consumer.subscribe({ topic: topic.name, fromBeginning: true });
   await consumer.run({
     autoCommit: false,
-    eachMessage: async ({ partition, message, heartbeat }) => {
+    eachMessage: async (payload) => {
+      const { partition, message } = payload;
       const event = toEvent(message);
       let outcome: Outcome;
       for (let attempt = 1; ; attempt++) {
         outcome = typeof event === 'object' && event !== null ? await subscriber.handleEvent(event) : 'DROP';
         if (outcome !== 'RETRY' || stopping) break;
         await pause(Math.min(maxBackoffMs, 100 * 2 ** (attempt - 1)));
-        await heartbeat();
+        await payload.heartbeat();
       }
       if (outcome === 'RETRY') return; // stopping: not committed, so it is delivered again later
       if (outcome === 'DROP') {

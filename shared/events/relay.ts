@@ -1,4 +1,5 @@
-import { sql } from '../db/client.ts';
+import type { Sql } from 'postgres';
+import { sql as defaultSql } from '../db/client.ts';
 import { log } from '../observability/log.ts';
 import type { CloudEvent } from './cloudevent.ts';
 import { onOutboxCommit } from './outbox.ts';
@@ -10,6 +11,7 @@ const relayLock = 0x72656c79; // "rely"
 
 interface Options {
   transport: Transport;
+  sql?: Sql;
   batchSize?: number;
   /** A safety net besides the wake-ups after each commit; 0 turns it off. */
   sweepMs?: number;
@@ -24,16 +26,18 @@ export interface Relay {
   stop(): Promise<void>;
 }
 
-export function createRelay({ transport, batchSize = 100, sweepMs = 5000, maxBackoffMs = 30_000 }: Options): Relay {
+export function createRelay({ transport, sql = defaultSql, batchSize = 100, sweepMs = 5000, maxBackoffMs = 30_000 }: Options): Relay {
   let running: Promise<number> | undefined;
   let again = false;
   let failures = 0;
   let retryTimer: NodeJS.Timeout | undefined;
   let stopped = false;
 
-  // One batch in one transaction: the lock, the oldest pending rows, publish, stamp them.
+  // One batch in one transaction: the lock, the oldest pending rows, publish, stamp them. A failed
+  // publish still commits its attempt count; the error is rethrown after the commit.
   async function batch(): Promise<number | 'locked'> {
-    return sql.begin(async (tx) => {
+    let failure: Error | undefined;
+    const result = await sql.begin(async (tx) => {
       const [{ locked }] = (await tx`select pg_try_advisory_xact_lock(${relayLock}) as locked`) as unknown as [{ locked: boolean }];
       if (!locked) return 'locked' as const;
       const rows = await tx<{ id: string; topic: string; partition_key: string; event: CloudEvent }[]>`
@@ -43,24 +47,21 @@ export function createRelay({ transport, batchSize = 100, sweepMs = 5000, maxBac
         order by id
         limit ${batchSize}`;
       if (rows.length === 0) return 0;
-      const ids = rows.map((r) => r.id);
       try {
         await transport.publish(rows.map((r) => ({ topic: r.topic, key: r.partition_key, event: r.event })));
       } catch (err) {
-        await tx`
-          update outbox
-          set attempts = attempts + 1,
-            last_error = ${String((err as Error).message ?? err).slice(0, 500)}
-          where id = any(${ids}::bigint[])`;
-        throw err;
+        failure = err instanceof Error ? err : new Error(String(err));
       }
       await tx`
         update outbox
-        set published_at = now(),
-          attempts = attempts + 1
-        where id = any(${ids}::bigint[])`;
+        set attempts = attempts + 1,
+          published_at = ${failure ? null : tx`now()`},
+          last_error = coalesce(${failure ? failure.message.slice(0, 500) : null}, last_error)
+        where id = any(${rows.map((r) => r.id)}::bigint[])`;
       return rows.length;
     });
+    if (failure) throw failure;
+    return result;
   }
 
   async function pass(): Promise<number> {
@@ -129,6 +130,6 @@ export function createRelay({ transport, batchSize = 100, sweepMs = 5000, maxBac
 
   const sweep = setInterval(() => relay.wake(), sweepMs || 2 ** 31 - 1);
   sweep.unref();
-  onOutboxCommit(() => relay.wake());
+  if (sql === defaultSql) onOutboxCommit(() => relay.wake());
   return relay;
 }
