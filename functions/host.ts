@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { signDevToken, userIdPattern } from '../shared/auth/jwt.ts';
 import { getConfig } from '../shared/config.ts';
-import type { EventFunction } from '../shared/events/function.ts';
+import { DaprSubscription, type EventFunction } from '../shared/events/function.ts';
 import type { Subscriber } from '../shared/events/local.ts';
 import { type AnyRoute, type HttpHandler, createHandler, route } from '../shared/http/index.ts';
 import { openApiDocument } from '../shared/http/openapi.ts';
@@ -16,12 +16,13 @@ const DevTokenRequest = z.strictObject({
   user_id: z.string().regex(userIdPattern, 'must be 1-200 letters, digits or _@.:|-'),
 });
 
-export type HostHandler = HttpHandler & { subscribers: Subscriber[] };
+export type HostHandler = HttpHandler & { events: EventFunction[]; subscribers: Subscriber[] };
 
 /**
  * The local host's handler: every function of the catalog at its own routes, plus the OpenAPI
  * document, the Dapr subscription list of all event functions and, in dev auth mode only, a token
- * endpoint. One process, one port. Its `subscribers` feed the local event transport.
+ * endpoint. One process, one port. Its event functions feed the local transport (as subscribers)
+ * or Kafka consumers.
  */
 export async function loadHostHandler(): Promise<HostHandler> {
   const handlers = await Promise.all(catalog.map((entry) => entry.load()));
@@ -35,6 +36,7 @@ export async function loadHostHandler(): Promise<HostHandler> {
       path: '/dapr/subscribe',
       summary: 'The subscriptions of every event function, as Dapr reads them',
       public: true,
+      response: z.array(DaprSubscription),
       handle: () => Promise.resolve(events.map((e) => e.subscription)),
     }),
     route({
@@ -60,5 +62,5 @@ export async function loadHostHandler(): Promise<HostHandler> {
   }
   const routes = [...functionRoutes, ...hostRoutes.map((r) => ({ ...r, fn: 'local-host' }))];
   const document = openApiDocument(routes, version);
-  return Object.assign(createHandler(routes, 'local-host'), { subscribers: events.map((e) => e.subscriber) });
+  return Object.assign(createHandler(routes, 'local-host'), { events, subscribers: events.map((e) => e.subscriber) });
 }

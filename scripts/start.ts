@@ -9,6 +9,7 @@ const { log } = await import('../shared/observability/log.ts');
 const { loadHostHandler } = await import('../functions/host.ts');
 const { signDevToken, authConfigured } = await import('../shared/auth/jwt.ts');
 const { startRelay, stopRelay } = await import('../shared/events/process-relay.ts');
+const { startKafkaConsumers } = await import('../shared/events/consumers.ts');
 
 if (!authConfigured()) {
   process.stderr.write('taskfn: invalid configuration: JWT_SECRET or JWKS_URL must be set when AUTH_MODE=jwt\n');
@@ -20,6 +21,7 @@ if (applied.length > 0) log.info({ applied }, 'migrations applied');
 
 const handler = await loadHostHandler();
 await startRelay(handler.subscribers);
+const consumers = startKafkaConsumers(handler.events);
 const server = createServer((req, res) => void handler(req, res));
 server.keepAliveTimeout = 65_000;
 await new Promise<void>((resolve) => server.listen(config.PORT, resolve));
@@ -42,6 +44,7 @@ async function shutdown(signal: string) {
   server.closeIdleConnections();
   await new Promise((resolve) => server.close(resolve));
   await stopRelay();
+  await Promise.all(consumers.map((c) => c.stop()));
   await sql.end({ timeout: 5 });
   await db?.stop();
   process.exit(0);

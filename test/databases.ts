@@ -7,7 +7,7 @@ import { migrate } from '../shared/db/migrate.ts';
  * A database of its own on the test server, for tests that must not share rows with the rest
  * (migrations, the outbox relay). Drop it with the returned `drop`.
  */
-export async function freshDatabase({ migrated = false } = {}): Promise<{ sql: postgres.Sql; drop: () => Promise<void> }> {
+export async function freshDatabase({ migrated = false } = {}): Promise<{ sql: postgres.Sql; url: string; drop: () => Promise<void> }> {
   const name = `t_${randomUUID().replaceAll('-', '')}`;
   await admin.unsafe(`create database ${name}`);
   const url = new URL(process.env.DATABASE_URL!);
@@ -16,6 +16,7 @@ export async function freshDatabase({ migrated = false } = {}): Promise<{ sql: p
   if (migrated) await migrate(sql);
   return {
     sql,
+    url: url.toString(),
     drop: async () => {
       await sql.end();
       await admin.unsafe(`drop database if exists ${name} with (force)`);

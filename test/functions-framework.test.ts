@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, describe, it } from 'node:test';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
+import { sql } from '../shared/db/client.ts';
+import { taskEvent } from '../shared/events/task-events.ts';
 import { freePort } from './free-port.ts';
 import { clientFor, request } from './helpers.ts';
 import { exited, start, waitFor } from './processes.ts';
@@ -15,6 +17,7 @@ describe('a function run alone by functions-framework', () => {
       child.kill('SIGTERM');
       await exited(child);
     }
+    await sql.end();
   });
 
   async function lone(target: string, env: NodeJS.ProcessEnv = {}) {
@@ -66,5 +69,30 @@ describe('a function run alone by functions-framework', () => {
     } finally {
       jwks.close();
     }
+  });
+
+  it("refuses event deliveries without the sidecar's app API token, and takes them with it", async () => {
+    const url = await lone('log-activity', { APP_API_TOKEN: 'app-token-from-a-secret' });
+    const now = new Date().toISOString();
+    const task = { id: crypto.randomUUID(), title: 't', description: '', priority: 'low' as const, due_at: null, tags: [], completed: false, completed_at: null, overdue: false, created_at: now, updated_at: now, version: 1 };
+    const { event } = taskEvent('com.taskfn.task.created', 'test', { user_id: 'token-test', task });
+    const post = (headers: Record<string, string>) =>
+      request(url, 'POST', '/events/log-activity', { body: JSON.stringify(event), headers: { 'content-type': 'application/cloudevents+json', ...headers } });
+    assert.equal((await post({})).status, 401);
+    assert.equal((await post({ 'dapr-api-token': 'wrong' })).status, 401);
+    const ok = await post({ 'dapr-api-token': 'app-token-from-a-secret' });
+    assert.deepEqual([ok.status, ok.body], [200, { status: 'SUCCESS' }]);
+    const relay = await request(url, 'POST', '/relay-outbox', { body: '{}', headers: { 'content-type': 'application/json' } });
+    assert.equal(relay.status, 404, 'a lone function serves only its own routes');
+    const subscribe = await request(url, 'GET', '/dapr/subscribe');
+    assert.deepEqual(subscribe.body, [{ pubsubname: 'pubsub', topic: 'task-events', routes: { default: '/events/log-activity' }, deadLetterTopic: 'task-events-dlq' }]);
+  });
+
+  it('writes no event of a type switched off by EVENTS_OFF', async () => {
+    const url = await lone('create-task', { EVENTS_OFF: 'com.taskfn.task.created' });
+    const c = await clientFor(url);
+    const task = (await c.post('/api/tasks', { title: 'unannounced' })).body;
+    assert.ok(task.id);
+    assert.equal((await sql`select id from outbox where event->>'subject' = ${task.id}`).length, 0);
   });
 });

@@ -39,7 +39,8 @@ describe('npm start', () => {
     assert.equal(badMint.status, 400);
 
     first.kill('SIGINT');
-    assert.equal(await exited(first), 0);
+    const code = await exited(first);
+    assert.equal(code, 0, first.output.filter((l) => !l.includes('"level":"info"')).join('\n'));
     assert.equal(await portClosed(pgPort), true, 'embedded PostgreSQL still listening after shutdown');
     assert.equal(await portClosed(port), true);
 

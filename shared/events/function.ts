@@ -15,12 +15,13 @@ import type { Outcome } from './transport.ts';
 const config = getConfig();
 
 /** A programmatic subscription as Dapr reads it from GET /dapr/subscribe. */
-export interface DaprSubscription {
-  pubsubname: string;
-  topic: string;
-  routes: { default: string };
-  deadLetterTopic: string;
-}
+export const DaprSubscription = z.object({
+  pubsubname: z.string(),
+  topic: z.string(),
+  routes: z.object({ default: z.string() }),
+  deadLetterTopic: z.string(),
+});
+export type DaprSubscription = z.infer<typeof DaprSubscription>;
 
 export type EventFunction = HttpHandler & { subscriber: Subscriber; subscription: DaprSubscription };
 
@@ -89,6 +90,7 @@ export function eventFunction(
       path: '/dapr/subscribe',
       summary: 'The subscriptions Dapr reads when the sidecar starts',
       public: true,
+      response: z.array(DaprSubscription),
       handle: () => Promise.resolve([subscription]),
     }),
   ]);

@@ -17,7 +17,7 @@ let current: { relay: Relay; transport: Transport } | undefined;
 export async function startRelay(subscribers: Subscriber[] = []): Promise<Relay> {
   if (current) return current.relay;
   const transport = await transportFromConfig(subscribers);
-  const relay = createRelay({ transport, batchSize: config.RELAY_BATCH_SIZE });
+  const relay = createRelay({ transport, batchSize: config.RELAY_BATCH_SIZE, maxBackoffMs: config.RELAY_MAX_BACKOFF_MS });
   current = { relay, transport };
   log.info({ transport: transport.name }, 'outbox relay started');
   relay.wake();
