@@ -92,7 +92,8 @@ export async function startKafka(opts: { dir?: string; port?: number } = {}): Pr
 
   if (!existsSync(join(dir, 'data', 'meta.properties'))) {
     const clusterId = randomBytes(16).toString('base64url');
-    const res = spawnSync(java, [...jvm, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', config], { encoding: 'utf8' });
+    // `--cluster-id=` form: a base64url id may start with '-', which the tool would read as a flag.
+    const res = spawnSync(java, [...jvm, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '-c', config], { encoding: 'utf8' });
     if (res.status !== 0) throw new Error(`kafka storage format failed (${res.status ?? res.signal}):\n${res.stdout}${res.stderr}`);
   }
 

@@ -1,6 +1,8 @@
 // The floor for bench/create-task: a bare node:http server doing the database work of create-task
-// (the same statements, in one transaction) with postgres.js, and nothing else: no framework, no
-// auth, no validation, no logs, no metrics. Keep it in step with shared/db/tasks.ts#createTask.
+// (the same statements, in one transaction: the task and its outbox event) with postgres.js, and
+// nothing else: no framework, no auth, no validation, no logs, no metrics, no relay. Keep it in step
+// with shared/db/tasks.ts#createTask.
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import postgres from 'postgres';
 
@@ -23,6 +25,15 @@ const server = createServer((req, res) => {
             created_at, updated_at, version,
             coalesce(due_at < now(), false) as overdue,
             '{}'::text[] as tags`;
+        // The task.created event, in the same transaction (the transactional outbox).
+        const event = {
+          specversion: '1.0', id: randomUUID(), time: new Date().toISOString(), datacontenttype: 'application/json',
+          type: 'com.taskfn.task.created', source: 'create-task', subject: row!.id as string, partitionkey: user,
+          data: { user_id: user, task: row },
+        };
+        await tx`
+          insert into outbox (event_id, topic, partition_key, type, event)
+          values (${event.id}, 'task-events', ${user}, ${event.type}, ${tx.json(event)})`;
         return row;
       })
       .then((row) => {

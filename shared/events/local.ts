@@ -36,10 +36,18 @@ export function createLocalTransport({ subscribers, maxAttempts = 5, baseDelayMs
 
   return {
     name: 'local',
+    // Like partitions: each key's events go one after another, different keys side by side, so one
+    // user's order holds while the database commits many users' events together.
     async publish(batch) {
-      for (const envelope of batch) {
-        await Promise.all(subscribers.filter((s) => s.topic === envelope.topic).map((s) => deliver(s, envelope)));
-      }
+      const byKey = new Map<string, Envelope[]>();
+      for (const e of batch) byKey.set(e.key, [...(byKey.get(e.key) ?? []), e]);
+      await Promise.all(
+        [...byKey.values()].map(async (envelopes) => {
+          for (const envelope of envelopes) {
+            await Promise.all(subscribers.filter((s) => s.topic === envelope.topic).map((s) => deliver(s, envelope)));
+          }
+        }),
+      );
     },
     close: () => Promise.resolve(),
   };
