@@ -38,8 +38,8 @@ export function createRelay({ transport, sql = defaultSql, batchSize = 100, swee
   async function batch(): Promise<number | 'locked'> {
     let failure: Error | undefined;
     const result = await sql.begin(async (tx) => {
-      const [{ locked }] = (await tx`select pg_try_advisory_xact_lock(${relayLock}) as locked`) as unknown as [{ locked: boolean }];
-      if (!locked) return 'locked' as const;
+      const [lock] = await tx<{ locked: boolean }[]>`select pg_try_advisory_xact_lock(${relayLock}) as locked`;
+      if (!lock?.locked) return 'locked' as const;
       const rows = await tx<{ id: string; topic: string; partition_key: string; event: CloudEvent }[]>`
         select id, topic, partition_key, event
         from outbox

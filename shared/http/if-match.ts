@@ -19,7 +19,7 @@ export function expectedVersion(req: IncomingMessage, bodyVersion?: number): num
   return version;
 }
 
-export const etag = (version: number): string => `"${version}"`;
+const etag = (version: number): string => `"${version}"`;
 
 /** A versioned resource as the answer, with its version as the ETag for the next If-Match. */
 export const versioned = (body: { version: number }, status = 200, headers: Record<string, string> = {}): Reply =>
