@@ -27,9 +27,8 @@ export type HostHandler = HttpHandler & { events: EventFunction[]; subscribers: 
 export async function loadHostHandler(): Promise<HostHandler> {
   const handlers = await Promise.all(catalog.map((entry) => entry.load()));
   const events = handlers.filter((h): h is EventFunction => 'subscriber' in h);
-  // An event function alone also answers at / (a Knative sink) and its own /dapr/subscribe; in the
-  // host each keeps /events/<name> and one /dapr/subscribe lists them all.
-  const functionRoutes = handlers.flatMap((h) => h.routes).filter((r) => r.path !== '/' && r.path !== '/dapr/subscribe');
+  // In the host each event function keeps /events/<name>, and one /dapr/subscribe lists them all.
+  const functionRoutes = handlers.flatMap((h) => h.routes).filter((r) => !r.alone);
   const hostRoutes: AnyRoute[] = [
     route({
       method: 'GET',

@@ -51,8 +51,7 @@ describe('local host', () => {
     assert.equal(res.status, 200);
     assert.equal(res.body.openapi, '3.1.0');
     for (const entry of catalog) {
-      // An event function's sink at / and its own /dapr/subscribe are for when it runs alone.
-      for (const r of (await entry.load()).routes.filter((r) => r.path !== '/' && r.path !== '/dapr/subscribe')) {
+      for (const r of (await entry.load()).routes.filter((r) => !r.alone)) {
         const op = res.body.paths[openApiPath(r.path)]?.[r.method.toLowerCase()];
         assert.ok(op, `${r.method} ${r.path}`);
         assert.deepEqual(op.tags, [entry.name]);

@@ -32,6 +32,18 @@ async function happened(c: Client, events: Happened[]): Promise<void> {
 }
 
 const created = 'com.taskfn.task.created' as const;
+
+/** One test per bad query: a 400 whose details name the field. */
+function refusesBadQueries(path: string, cases: [query: string, field: string][]) {
+  for (const [query, field] of cases) {
+    it(`answers 400 naming ${field} for ?${query}`, async () => {
+      const c = await clientFor(app.url());
+      const res = await c.get(`${path}?${query}`);
+      assert.equal(res.status, 400);
+      assert.ok(res.body.error.details.some((d: { path: string }) => d.path.split('.')[0] === field), JSON.stringify(res.body));
+    });
+  }
+}
 const completed = 'com.taskfn.task.completed' as const;
 
 describe('GET /api/activity', () => {
@@ -78,21 +90,14 @@ describe('GET /api/activity', () => {
     assert.deepEqual(summary.body.periods.map((p: { created: number }) => p.created), [0, 0]);
   });
 
-  for (const [query, field] of [
+  refusesBadQueries('/api/activity', [
     ['type=task.exploded', 'type'],
     ['entity_id=42', 'entity_id'],
     ['from=yesterday', 'from'],
     ['limit=500', 'limit'],
     ['cursor=nonsense', 'cursor'],
     ['user_id=bob', 'user_id'],
-  ]) {
-    it(`answers 400 naming ${field} for ?${query}`, async () => {
-      const c = await clientFor(app.url());
-      const res = await c.get(`/api/activity?${query}`);
-      assert.equal(res.status, 400);
-      assert.ok(res.body.error.details.some((d: { path: string }) => d.path.split('.')[0] === field), JSON.stringify(res.body));
-    });
-  }
+  ]);
 });
 
 describe('GET /api/activity/summary', () => {
@@ -150,17 +155,10 @@ describe('GET /api/activity/summary', () => {
     assert.equal(res.body.on_time_share, 2 / 3);
   });
 
-  for (const [query, field] of [
+  refusesBadQueries('/api/activity/summary', [
     ['tz=Mars/Olympus', 'tz'],
     ['period=month', 'period'],
     ['from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', 'to'],
     ['from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z', 'to'],
-  ]) {
-    it(`answers 400 naming ${field} for ?${query}`, async () => {
-      const c = await clientFor(app.url());
-      const res = await c.get(`/api/activity/summary?${query}`);
-      assert.equal(res.status, 400);
-      assert.ok(res.body.error.details.some((d: { path: string }) => d.path === field), JSON.stringify(res.body));
-    });
-  }
+  ]);
 });

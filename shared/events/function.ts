@@ -83,12 +83,13 @@ export function eventFunction(
   const handler = httpFunction(name, [
     deliver,
     // Knative Eventing sources post to the root of the sink.
-    { ...deliver, path: '/', summary: `${deliver.summary} (Knative Eventing sink)` },
+    { ...deliver, path: '/', summary: `${deliver.summary} (Knative Eventing sink)`, alone: true },
     route({
       method: 'GET',
       path: '/dapr/subscribe',
       summary: 'The subscriptions Dapr reads when the sidecar starts',
       public: true,
+      alone: true,
       response: z.array(DaprSubscription),
       handle: () => Promise.resolve([subscription]),
     }),
