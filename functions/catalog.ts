@@ -22,7 +22,17 @@ export interface EventFunctionEntry {
   load: () => Promise<EventFunction>;
 }
 
-export type CatalogEntry = HttpFunctionEntry | EventFunctionEntry;
+export interface CronFunctionEntry {
+  name: string;
+  trigger: 'cron';
+  /** The Dapr cron input binding, dapr/components/<binding>.yaml: the sidecar POSTs /<binding> at each tick. */
+  binding: string;
+  /** Bindings are pulled by the sidecar too. */
+  scaling: 'warm';
+  load: () => Promise<HttpHandler>;
+}
+
+export type CatalogEntry = HttpFunctionEntry | EventFunctionEntry | CronFunctionEntry;
 
 const http = (name: string, load: () => Promise<HttpHandler>): HttpFunctionEntry => ({ name, trigger: 'http', scaling: 'scale-to-zero', load });
 
