@@ -1,0 +1,25 @@
+# One image for every function: FUNCTION_TARGET names the one a container serves (its Knative
+# Service sets it). The build steps live in scripts/build-image-steps.sh, which CI runs too.
+# Node.js 24 LTS ("Krypton", supported until 2028-04), pinned to a release; bump with the lockfile.
+ARG NODE_IMAGE=node:24.21.0-trixie-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /src
+COPY package.json package-lock.json ./
+# Dev dependencies too: esbuild and tsx run the build. None of them reaches the runtime stage.
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN scripts/build-image-steps.sh /out
+
+FROM ${NODE_IMAGE}
+ENV NODE_ENV=production \
+    PORT=8080
+WORKDIR /app
+# Owned by root and read-only to the process: a compromised function cannot rewrite its own code.
+COPY --from=build /out/ ./
+# The node user (uid 1000) of the official image; numeric, so runAsNonRoot can verify it.
+USER 1000:1000
+EXPOSE 8080
+# No HEALTHCHECK: Knative probes /healthz itself. `exec` replaces the shell, so node is PID 1 and
+# gets Knative's SIGTERM (the bundle handles it). The migration Job runs `node dist/migrate.js`.
+CMD ["/bin/sh", "-c", "exec node \"dist/${FUNCTION_TARGET:?FUNCTION_TARGET names the function to serve, e.g. create-task}/index.js\""]

