@@ -4,33 +4,14 @@ import { after, describe, it } from 'node:test';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { sql } from '../shared/db/client.ts';
 import { taskEvent } from '../shared/events/task-events.ts';
-import { freePort } from './free-port.ts';
 import { clientFor, request } from './helpers.ts';
-import { exited, start, waitFor } from './processes.ts';
+import { loneFunctions } from './lone.ts';
 
 // Each function runs alone under functions-framework's own server, as it does in its Knative
 // Service: `functions-framework --target=<name>` with DATABASE_URL.
 describe('a function run alone by functions-framework', () => {
-  const children: ReturnType<typeof start>[] = [];
-  after(async () => {
-    for (const child of children) {
-      child.kill('SIGTERM');
-      await exited(child);
-    }
-    await sql.end();
-  });
-
-  async function lone(target: string, env: NodeJS.ProcessEnv = {}) {
-    const port = await freePort();
-    const child = start(process.execPath, ['--import', 'tsx', 'node_modules/.bin/functions-framework', `--target=${target}`, `--port=${port}`], {
-      ...process.env,
-      NODE_ENV: 'test',
-      ...env,
-    });
-    children.push(child);
-    await waitFor(child, /^URL: /);
-    return `http://127.0.0.1:${port}`;
-  }
+  const lone = loneFunctions();
+  after(() => sql.end());
 
   it('serves its own routes, refuses the others, and answers /healthz', async () => {
     const url = await lone('create-task');

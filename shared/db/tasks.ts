@@ -3,6 +3,7 @@ import type { Task, TaskCreate, TaskPatch } from '../domain/task.ts';
 import { enqueue, writeTransaction } from '../events/outbox.ts';
 import { type TaskField, taskEvent } from '../events/task-events.ts';
 import { sql, type Tx } from './client.ts';
+import { followTask } from './reminders.ts';
 import { linkTags, unlinkAllTags } from './task-tags.ts';
 import { type TaskRow, taskColumns, toTask } from './task-row.ts';
 
@@ -98,6 +99,7 @@ export async function updateTask({ userId, source }: Actor, id: string, patch: T
       await unlinkAllTags(tx, id);
       await linkTags(tx, userId, id, patch.tags!);
     }
+    if (changed.includes('due_at')) await followTask(tx, userId, id, 'due', patch.due_at ? new Date(patch.due_at) : null);
     const task = (await findTask(userId, id, tx))!;
     await enqueue(tx, [taskEvent('com.taskfn.task.updated', source, { user_id: userId, task, changed })]);
     return task;
@@ -126,6 +128,7 @@ export async function setCompleted({ userId, source }: Actor, id: string, comple
         version = version + 1,
         updated_at = now()
       where id = ${id}`;
+    await followTask(tx, userId, id, completed ? 'completed' : 'reopened');
     const task = (await findTask(userId, id, tx))!;
     const type = completed ? 'com.taskfn.task.completed' : 'com.taskfn.task.uncompleted';
     await enqueue(tx, [taskEvent(type, source, { user_id: userId, task })]);
