@@ -15,3 +15,5 @@ import './notifications/index.ts';
 import './reminder-fire/index.ts';
 import './notify/index.ts';
 import './cron-tick/index.ts';
+import './recurring-tasks/index.ts';
+import './recur-on-complete/index.ts';

@@ -55,7 +55,7 @@ describe('a function run alone by functions-framework', () => {
   it("refuses event deliveries without the sidecar's app API token, and takes them with it", async () => {
     const url = await lone('log-activity', { APP_API_TOKEN: 'app-token-from-a-secret' });
     const now = new Date().toISOString();
-    const task = { id: crypto.randomUUID(), title: 't', description: '', priority: 'low' as const, due_at: null, tags: [], completed: false, completed_at: null, overdue: false, created_at: now, updated_at: now, version: 1 };
+    const task = { id: crypto.randomUUID(), title: 't', description: '', priority: 'low' as const, due_at: null, tags: [], completed: false, completed_at: null, overdue: false, created_at: now, updated_at: now, version: 1, recurring_task_id: null };
     const { event } = taskEvent('com.taskfn.task.created', 'test', { user_id: 'token-test', task });
     const post = (headers: Record<string, string>) =>
       request(url, 'POST', '/events/log-activity', { body: JSON.stringify(event), headers: { 'content-type': 'application/cloudevents+json', ...headers } });

@@ -13,7 +13,13 @@ const WebhookUrl = z
 export const SettingsInput = z
   .strictObject({
     timezone: TimeZone.default('UTC'),
-    email: z.email('must be an email address').max(320).nullable().default(null),
+    // A plain pattern rather than a format: what the OpenAPI document states is exactly what is checked.
+    email: z
+      .string()
+      .max(320, 'must be at most 320 characters')
+      .regex(/^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$/, 'must be an email address')
+      .nullable()
+      .default(null),
     webhook_url: WebhookUrl.nullable().default(null),
     default_reminder_offset: IsoDuration.nullable().default(null),
     channels: z

@@ -1,6 +1,7 @@
 import { Histogram } from 'prom-client';
 import { getConfig } from '../config.ts';
 import { claimDueReminders } from '../db/due-reminders.ts';
+import { generateDueInstances } from '../db/recurring-instances.ts';
 import { pruneOld } from '../db/retention.ts';
 import { UnavailableError } from '../domain/errors.ts';
 import { relayForThisProcess } from '../events/process-relay.ts';
@@ -51,7 +52,7 @@ async function sweepOutbox(log: Logger): Promise<number> {
  */
 export async function tick(log: Logger, now = new Date()): Promise<TickResult> {
   const reminders = await fireReminders(now);
-  const generated = 0;
+  const generated = await generateDueInstances(now, log);
   const published = await sweepOutbox(log);
   const pruned = await pruneOld(config.RETENTION_DAYS);
   const result = { reminders, generated, published, pruned };
