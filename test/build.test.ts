@@ -90,7 +90,7 @@ describe('the image build (scripts/build-image-steps.sh)', () => {
     assert.equal((await request(url, 'GET', '/healthz')).status, 200);
     const now = new Date().toISOString();
     const user = `user-${randomUUID()}`;
-    const task = { id: randomUUID(), title: 'evented', description: '', priority: 'low' as const, due_at: null, tags: [], completed: false, completed_at: null, overdue: false, created_at: now, updated_at: now, version: 1 };
+    const task = { id: randomUUID(), title: 'evented', description: '', priority: 'low' as const, due_at: null, tags: [], completed: false, completed_at: null, overdue: false, created_at: now, updated_at: now, version: 1, recurring_task_id: null };
     const { event } = taskEvent('com.taskfn.task.created', 'create-task', { user_id: user, task });
     const deliver = (headers: Record<string, string>) =>
       request(url, 'POST', '/events/log-activity', { body: JSON.stringify(event), headers: { 'content-type': 'application/cloudevents+json', ...headers } });
