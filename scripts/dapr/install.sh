@@ -6,7 +6,7 @@
 # DAPRD_BUILD_JOBS caps go build's parallel compiles (default: every core).
 set -euo pipefail
 
-version=v1.17.0
+version=v1.16.5
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 tools="$root/.cache/tools"
 dest="$tools/daprd-$version"

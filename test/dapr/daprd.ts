@@ -1,20 +1,21 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { freePort } from './free-port.ts';
-import { exited, start } from './processes.ts';
+import { createInterface } from 'node:readline';
+import { freePort } from '../free-port.ts';
+import { exited } from '../processes.ts';
 
 // A real daprd (built from source by scripts/dapr/install.sh, cached under .cache/tools/) run
-// self-hosted beside a test's app: no placement, no scheduler, no Kubernetes. Ready when its
-// outbound health endpoint answers, never after a sleep.
+// self-hosted beside an app: no placement, no scheduler, no Kubernetes. Ready when its health
+// endpoint answers, never after a sleep.
 
-const root = path.resolve(import.meta.dirname, '..');
+const root = path.resolve(import.meta.dirname, '../..');
 
 let binary: Promise<string> | undefined;
 
 /** The daprd binary's path; the first call on a fresh machine builds it (long, once, with progress). */
 export function daprdBinary(): Promise<string> {
   binary ??= new Promise((resolve, reject) => {
-    // The script's progress goes straight to the test output; its last stdout line is the path.
+    // The script's progress goes straight to the output; its last stdout line is the path.
     const install = spawn(path.join(root, 'scripts/dapr/install.sh'), [], { stdio: ['ignore', 'pipe', 'inherit'] });
     let stdout = '';
     install.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -28,6 +29,8 @@ export interface DaprdOptions {
   appId: string;
   /** The app's HTTP port on loopback; omitted for a sidecar without an app. */
   appPort?: number;
+  /** The sidecar's HTTP API port, when the app must know it before daprd starts; free otherwise. */
+  httpPort?: number;
   /** Directories of component, Subscription and Resiliency files (daprd's --resources-path). */
   resourcesPaths: string[];
   /** A Configuration file (daprd's --config). */
@@ -36,23 +39,30 @@ export interface DaprdOptions {
   appApiToken?: string;
   /** daprd requires it of callers of its API (Dapr's DAPR_API_TOKEN). */
   daprApiToken?: string;
-  /** Extra environment for daprd, e.g. what a component's secretKeyRef or env reference reads. */
+  /** daprd's working directory: relative paths in components (the local secrets file) resolve here. */
+  cwd?: string;
+  /** Extra environment for daprd. */
   env?: NodeJS.ProcessEnv;
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Lines daprd prints go here too (dev:dapr prefixes and prints them). */
+  onLine?: (line: string) => void;
   timeoutMs?: number;
 }
 
 export interface Daprd {
+  appId: string;
   httpPort: number;
-  grpcPort: number;
   /** http://127.0.0.1:<httpPort>, the sidecar's HTTP API. */
   url: string;
   /** Everything daprd printed so far, for assertions and failure messages. */
   logs: string[];
+  pid: number;
   stop(): Promise<void>;
 }
 
 export async function startDaprd(options: DaprdOptions): Promise<Daprd> {
-  const [httpPort, grpcPort, internalGrpcPort, metricsPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const httpPort = options.httpPort ?? (await freePort());
+  const [grpcPort, internalGrpcPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
   const args = [
     '--mode', 'standalone',
     '--app-id', options.appId,
@@ -62,9 +72,9 @@ export async function startDaprd(options: DaprdOptions): Promise<Daprd> {
     '--metrics-port', String(metricsPort),
     '--dapr-listen-addresses', '127.0.0.1',
     '--app-channel-address', '127.0.0.1',
-    // A test's sidecar has nothing in flight worth waiting the default 5 s for.
+    // Nothing a sidecar here holds in flight is worth the default 5 s wait on stop.
     '--dapr-graceful-shutdown-seconds', '1',
-    '--log-level', 'info',
+    '--log-level', options.logLevel ?? 'info',
     ...(options.appPort !== undefined ? ['--app-port', String(options.appPort), '--app-protocol', 'http'] : []),
     ...options.resourcesPaths.flatMap((p) => ['--resources-path', p]),
     ...(options.config ? ['--config', options.config] : []),
@@ -76,21 +86,29 @@ export async function startDaprd(options: DaprdOptions): Promise<Daprd> {
     ...(options.appApiToken ? { APP_API_TOKEN: options.appApiToken } : {}),
     ...(options.daprApiToken ? { DAPR_API_TOKEN: options.daprApiToken } : {}),
   };
-  const child = start(await daprdBinary(), args, env);
+  const child = spawn(await daprdBinary(), args, { env, cwd: options.cwd ?? root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      output.push(line);
+      options.onLine?.(line);
+    });
+  }
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await exited(child);
   };
   const url = `http://127.0.0.1:${httpPort}`;
-  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
-  // /v1.0/healthz/outbound answers 204 once daprd's components are loaded and its API serves;
-  // /v1.0/healthz would also wait for the app, which a test may start after its sidecar.
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  // /v1.0/healthz answers 204 once components are loaded and, with an app, the app channel is up
+  // and its subscriptions are made; without an app, /v1.0/healthz/outbound is the one to wait on.
+  const health = `${url}/v1.0/healthz${options.appPort === undefined ? '/outbound' : ''}`;
   for (;;) {
-    const status = await fetch(`${url}/v1.0/healthz/outbound`).then((r) => r.status, () => 0);
-    if (status === 204) return { httpPort, grpcPort, url, logs: child.output, stop };
+    const status = await fetch(health).then((r) => r.status, () => 0);
+    if (status === 204) return { appId: options.appId, httpPort, url, logs: output, pid: child.pid!, stop };
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
-      throw new Error(`daprd ${options.appId} ${child.exitCode !== null ? `exited (${child.exitCode})` : 'was not ready in time'}:\n${child.output.join('\n')}`);
+      throw new Error(`daprd ${options.appId} ${child.exitCode !== null ? `exited (${child.exitCode})` : 'was not ready in time'}:\n${output.join('\n')}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
