@@ -71,6 +71,27 @@ describe('the image build (scripts/build-image-steps.sh)', () => {
     }
   });
 
+  it('starts every catalog function from its bundle, each serving /healthz and only its own trigger', async () => {
+    for (const entry of catalog) {
+      const { url, child } = await serveBundle(entry.name, { APP_API_TOKEN: 'token-from-a-secret' });
+      const health = await request(url, 'GET', '/healthz');
+      assert.deepEqual([entry.name, health.status, health.body.status], [entry.name, 200, 'ok']);
+      // A trigger the function does not have is not there: no function carries another's routes.
+      const foreign = entry.trigger === 'cron' ? '/events/log-activity' : '/cron-tick';
+      assert.equal((await request(url, 'POST', foreign, { body: '{}', headers: { 'content-type': 'application/json' } })).status, 404, `${entry.name} POST ${foreign}`);
+      if (entry.trigger === 'event') {
+        const subscribe = await request(url, 'GET', '/dapr/subscribe');
+        assert.deepEqual([subscribe.body[0].topic, subscribe.body[0].routes.default], [entry.topic, `/events/${entry.name}`]);
+      }
+      if (entry.trigger === 'cron') {
+        // Its binding's route, closed to callers without the sidecar's token.
+        assert.equal((await request(url, 'POST', `/${entry.binding}`, { body: '{}', headers: { 'content-type': 'application/json' } })).status, 401);
+      }
+      child.kill('SIGTERM');
+      assert.equal(await exited(child), 0, `${entry.name} stops cleanly on SIGTERM`);
+    }
+  });
+
   it('serves an HTTP function: 200 on /healthz, a real write, a validation error, only its own routes', async () => {
     const { url } = await serveBundle('create-task');
     const health = await request(url, 'GET', '/healthz');
