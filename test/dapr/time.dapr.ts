@@ -59,7 +59,7 @@ describe('cron binding, reminders and notifications through daprd', () => {
       throw new Error(`${err.message}\n${logs()}`);
     });
     const body = JSON.parse(hook.body);
-    assert.deepEqual([body.type, body.task_id, body.title], ['reminder', created.body.id, 'call the plumber']);
+    assert.deepEqual([body.type, body.task_id, body.title], ['reminder', created.body.id, 'Reminder: call the plumber']);
     const expected = `v1=${createHmac('sha256', secret).update(`${String(hook.headers['x-taskfn-timestamp'])}.${hook.body}`).digest('hex')}`;
     assert.equal(hook.headers['x-taskfn-signature'], expected);
     assert.equal(hook.headers['x-taskfn-notification-id'], body.id);
