@@ -102,10 +102,9 @@ try {
       env: {
         DATABASE_URL: process.env.DATABASE_URL,
         JWT_SECRET: process.env.JWT_SECRET,
+        NODE_ENV: config.NODE_ENV,
         AUTH_MODE: config.AUTH_MODE,
         LOG_LEVEL: config.LOG_LEVEL,
-        // A laptop's webhook receiver is usually on localhost.
-        WEBHOOK_ALLOW_PRIVATE: 'true',
       },
       daprdLogLevel: 'warn',
       onAppLine: prefix(entry.name),

@@ -94,6 +94,7 @@ export interface LocalKafka {
 /** A real Kafka on the port of the committed pub/sub component, topics provisioned as the chart's Job does. */
 export async function startLocalKafka(port: number, dir?: string): Promise<LocalKafka> {
   await requireFree(port, 'Kafka');
+  if (dir) await mkdir(dir, { recursive: true });
   const broker = await startKafka({ port, ...(dir ? { dir } : {}) });
   const kafka = new Kafka({ brokers: broker.brokers, clientId: 'taskfn-dapr-test', logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
