@@ -3,17 +3,19 @@
 # module proxy with `go install`, each once, into .cache/tools/<tool>-<version>/<tool>; prints the
 # binary paths, one a line, in argument order. No argument: all of them.
 #   scripts/tools/go-tools.sh helm   ->  <repo>/.cache/tools/helm-v3.22.0/helm
+# GO_TOOLS_JOBS caps go's parallel compiles (default: one per core); builds run under nice.
+# A run killed half way leaves nothing in the way: the lock is an flock, which dies with its
+# holder, and the next run removes the dead run's temporary directory before building.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-tools="$root/.cache/tools"
+tools="${GO_TOOLS_DIR:-$root/.cache/tools}"
 
 # tool -> "module version package"; the version is the module's, as the proxy lists it.
 declare -A pins=(
   [helm]="helm.sh/helm/v3 v3.22.0 helm.sh/helm/v3/cmd/helm"
   [kubeconform]="github.com/yannh/kubeconform v0.8.0 github.com/yannh/kubeconform/cmd/kubeconform"
   [actionlint]="github.com/rhysd/actionlint v1.7.12 github.com/rhysd/actionlint/cmd/actionlint"
-  # Prometheus tags its Go module v0.<minor>.<patch>: v0.316.0 is Prometheus 3.16.0.
   [promtool]="github.com/prometheus/prometheus v0.316.0 github.com/prometheus/prometheus/cmd/promtool"
 )
 
@@ -31,13 +33,23 @@ helm_ldflags() {
     "-X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=$minor"
 }
 
-# promtool's module carries replace-free go.mod, but `go install pkg@version` refuses any module whose
-# go.mod has replace or exclude directives; building inside the downloaded module works either way.
-build_in_module() {
-  local module=$1 version=$2 pkg=$3 out=$4 ldflags=$5 dir
-  dir="$(go mod download -json "$module@$version" | sed -n 's/^\t"Dir": "\(.*\)",$/\1/p')"
-  [[ -d "$dir" ]] || { say "go mod download $module@$version gave no directory"; return 1; }
-  (cd "$dir" && GOFLAGS="-mod=mod -modcacherw -buildvcs=false" go build -trimpath -ldflags "$ldflags" -o "$out" "${pkg#"$module"/}" 2>&1)
+# Prometheus 3 tags its Go module v0.3<minor>.<patch>: v0.316.0 is release 3.16.0.
+prometheus_release() {
+  local minor patch
+  IFS=. read -r _ minor patch <<<"${1#v}"
+  echo "3.$((minor - 300)).$patch"
+}
+
+# Holds "$1.lock" on fd 9 until the script exits. Parallel test files on a fresh machine must not
+# build the same tool twice; the holder's pid in the file says whom a waiting run waits for.
+lock() {
+  command -v flock >/dev/null || { say "flock (util-linux) is required"; exit 1; }
+  exec 9<>"$1.lock"
+  if ! flock -n 9; then
+    say "waiting for pid $(head -c 20 "$1.lock" | tr -cd 0-9) building $(basename "$1")..."
+    flock 9
+  fi
+  echo "$$" >"$1.lock"
 }
 
 install_tool() {
@@ -47,42 +59,48 @@ install_tool() {
   if [[ -x "$dest/$tool" ]]; then echo "$dest/$tool"; return; fi
 
   mkdir -p "$tools"
-  # Parallel test files on a fresh machine must not build the same tool twice.
-  exec 9>"$dest.lock"
-  flock 9
+  lock "$dest"
   if [[ -x "$dest/$tool" ]]; then exec 9>&-; echo "$dest/$tool"; return; fi
+  # Holding the lock, any temporary directory of this tool is a killed run's.
+  rm -rf "$dest".tmp.*
 
   command -v go >/dev/null || { say "Go is required to build $tool (https://go.dev/dl/; CI: actions/setup-go)"; exit 1; }
-  local tmp log started=$SECONDS ldflags="-s -w"
-  tmp="$(mktemp -d "$tools/$tool-$version.tmp.XXXXXX")"
+  local log started=$SECONDS ldflags="-s -w" jobs=()
+  tmp="$(mktemp -d "$dest.tmp.XXXXXX")"
   chmod 755 "$tmp"
   log="$tmp/build.log"
-  say "building $tool $version from the Go module proxy (once; a few minutes on a cold Go cache)..."
-  [[ $tool == helm ]] && ldflags="$(helm_ldflags "$version")"
+  [[ -n "${GO_TOOLS_JOBS:-}" ]] && jobs=(-p "$GO_TOOLS_JOBS")
+  say "building $tool $version from the Go module proxy (once; minutes on a cold Go cache)..."
+  case $tool in
+    helm) ldflags="$(helm_ldflags "$version")" ;;
+    kubeconform) ldflags+=" -X main.version=$version" ;;
+    promtool) ldflags+=" -X github.com/prometheus/common/version.Version=$(prometheus_release "$version")" ;;
+  esac
   # Every package go compiles or downloads is one line; show a running count instead of hundreds of lines.
   local status=0
-  {
-    if [[ $tool == promtool ]]; then
-      build_in_module "$module" "$version" "$pkg" "$tmp/$tool" "$ldflags -X github.com/prometheus/common/version.Version=${version#v0.}"
-    else
-      GOBIN="$tmp" go install -v -trimpath -ldflags "$ldflags" "$pkg@$version" 2>&1
-    fi
-  } | tee "$log" | awk -v t="$tool" '{ n++ } n % 100 == 0 { printf "[tools] %s: %d packages...\n", t, n > "/dev/stderr" }' \
+  GOBIN="$tmp" nice go install -v "${jobs[@]}" -trimpath -ldflags "$ldflags" "$pkg@$version" 2>&1 | tee "$log" \
+    | awk -v t="$tool" '{ n++ } n % 100 == 0 { printf "[tools] %s: %d packages...\n", t, n > "/dev/stderr" }' \
     || status=$?
   if [[ $status -ne 0 || ! -x "$tmp/$tool" ]]; then
     say "building $tool $version failed; the end of its log:"
     tail -n 30 "$log" >&2
-    rm -rf "$tmp"
     exit 1
   fi
   rm -f "$log"
   rm -rf "$dest"
   # A directory rename is atomic: readers see no tool or a complete one.
   mv -T "$tmp" "$dest"
+  tmp=
   exec 9>&-
-  say "built $tool $version in $((SECONDS - started))s -> $dest/$tool"
+  say "built $tool $version in $((SECONDS - started))s ($(du -k "$dest/$tool" | cut -f1) KiB) -> $dest/$tool"
   echo "$dest/$tool"
 }
+
+# An interrupted or failed build removes its own temporary directory (a SIGKILL leaves it to the next run).
+tmp=
+trap 'if [[ -n "$tmp" ]]; then rm -rf "$tmp"; fi' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 if [[ $# -eq 0 ]]; then set -- helm kubeconform actionlint promtool; fi
 for tool in "$@"; do
