@@ -4,8 +4,7 @@
 # binary paths, one a line, in argument order. No argument: all of them.
 #   scripts/tools/go-tools.sh helm   ->  <repo>/.cache/tools/helm-v3.22.0/helm
 # GO_TOOLS_JOBS caps go's parallel compiles (default: one per core); builds run under nice.
-# A run killed half way leaves nothing in the way: the lock is an flock, which dies with its
-# holder, and the next run removes the dead run's temporary directory before building.
+# A run killed half way leaves nothing in the way (see lock and clear_leftover).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -41,15 +40,33 @@ prometheus_release() {
 }
 
 # Holds "$1.lock" on fd 9 until the script exits. Parallel test files on a fresh machine must not
-# build the same tool twice; the holder's pid in the file says whom a waiting run waits for.
+# build the same tool twice. flock's lock dies with its holder, and the build runs with the
+# descriptor closed, so a killed run leaves a lock file nobody holds, never a held lock. The holder
+# writes its pid into the file only to say whom a waiting run waits for.
 lock() {
   command -v flock >/dev/null || { say "flock (util-linux) is required"; exit 1; }
-  exec 9<>"$1.lock"
+  exec 9>>"$1.lock"
   if ! flock -n 9; then
     say "waiting for pid $(head -c 20 "$1.lock" | tr -cd 0-9) building $(basename "$1")..."
     flock 9
   fi
   echo "$$" >"$1.lock"
+}
+
+# A killed run leaves its tmp dir and possibly its go build, running on in a process group of its
+# own. Called holding the tool's lock, so no live run owns the dir.
+clear_leftover() {
+  local dir=$1 pgid
+  pgid="$(cat "$dir/pgid" 2>/dev/null || true)"
+  # The group id could have been reused since: its leader must still be working in this dir
+  # (compared physically: .cache is often a symlink).
+  if [[ -n "$pgid" && "$(readlink "/proc/$pgid/cwd" 2>/dev/null || true)" == "$(cd "$dir" && pwd -P)" ]]; then
+    say "stopping the build a killed run left behind (process group $pgid)"
+    kill -TERM -- "-$pgid" 2>/dev/null || true
+    while kill -0 -- "-$pgid" 2>/dev/null; do sleep 0.2; done
+  fi
+  say "removing $dir, left by a killed run"
+  rm -rf "$dir"
 }
 
 install_tool() {
@@ -61,8 +78,10 @@ install_tool() {
   mkdir -p "$tools"
   lock "$dest"
   if [[ -x "$dest/$tool" ]]; then exec 9>&-; echo "$dest/$tool"; return; fi
-  # Holding the lock, any temporary directory of this tool is a killed run's.
-  rm -rf "$dest".tmp.*
+  local dir
+  for dir in "$dest".tmp.*; do
+    if [[ -d "$dir" ]]; then clear_leftover "$dir"; fi
+  done
 
   command -v go >/dev/null || { say "Go is required to build $tool (https://go.dev/dl/; CI: actions/setup-go)"; exit 1; }
   local log started=$SECONDS ldflags="-s -w" jobs=()
@@ -76,17 +95,30 @@ install_tool() {
     kubeconform) ldflags+=" -X main.version=$version" ;;
     promtool) ldflags+=" -X github.com/prometheus/common/version.Version=$(prometheus_release "$version")" ;;
   esac
-  # Every package go compiles or downloads is one line; show a running count instead of hundreds of lines.
+  # setsid gives the build a process group this run (or the next, after a kill) stops as a whole;
+  # it works in the tmp dir, which is how the next run knows the group is still this build.
+  (
+    cd "$tmp"
+    exec 9>&-
+    echo "$BASHPID" >"$tmp/pgid"
+    GOBIN="$tmp" exec setsid nice go install -v "${jobs[@]}" -trimpath -ldflags "$ldflags" "$pkg@$version"
+  ) >"$log" 2>&1 &
+  build=$!
+  # go -v prints a line per package it downloads or compiles: a running count instead of hundreds of lines.
+  local ticks=0
+  while kill -0 "$build" 2>/dev/null; do
+    sleep 1
+    if ((++ticks % 20 == 0)); then say "$tool: $(wc -l <"$log") packages, ${ticks}s"; fi
+  done
   local status=0
-  GOBIN="$tmp" nice go install -v "${jobs[@]}" -trimpath -ldflags "$ldflags" "$pkg@$version" 2>&1 | tee "$log" \
-    | awk -v t="$tool" '{ n++ } n % 100 == 0 { printf "[tools] %s: %d packages...\n", t, n > "/dev/stderr" }' \
-    || status=$?
+  wait "$build" || status=$?
+  build=
   if [[ $status -ne 0 || ! -x "$tmp/$tool" ]]; then
     say "building $tool $version failed; the end of its log:"
     tail -n 30 "$log" >&2
     exit 1
   fi
-  rm -f "$log"
+  rm -f "$log" "$tmp/pgid"
   rm -rf "$dest"
   # A directory rename is atomic: readers see no tool or a complete one.
   mv -T "$tmp" "$dest"
@@ -96,11 +128,16 @@ install_tool() {
   echo "$dest/$tool"
 }
 
-# An interrupted or failed build removes its own temporary directory (a SIGKILL leaves it to the next run).
-tmp=
-trap 'if [[ -n "$tmp" ]]; then rm -rf "$tmp"; fi' EXIT
+# An interrupted or failed run stops its build and removes its tmp dir (after a SIGKILL, the next
+# run does). Bash runs the EXIT trap on a signal only if the signal is trapped.
+tmp= build=
+cleanup() {
+  if [[ -n "$build" ]]; then kill -TERM -- "-$build" 2>/dev/null || true; fi
+  if [[ -n "$tmp" ]]; then rm -rf "$tmp"; fi
+}
+trap cleanup EXIT
 trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'exit 143' TERM HUP
 
 if [[ $# -eq 0 ]]; then set -- helm kubeconform actionlint promtool; fi
 for tool in "$@"; do
