@@ -49,13 +49,29 @@ function runtimeKeys(spec: Spec): Set<string> {
   return new Set(keys);
 }
 
+const specDir = path.join(schemasDir, 'dapr-component-metadata');
+const builtinFile = path.join(specDir, 'builtin-authentication-profiles.yaml');
+
+// A component's builtin profile (`- name: azuread`) lists only its additions to the shared fields.
+function withBuiltins(spec: Spec, builtins: Profile[]): Spec {
+  const expand = (own: Profile): Profile => {
+    const shared = builtins.find((b) => b.name === own.name);
+    return shared ? { ...shared, ...own, metadata: [...(shared.metadata ?? []), ...(own.metadata ?? [])] } : own;
+  };
+  return { ...spec, builtinAuthenticationProfiles: spec.builtinAuthenticationProfiles?.map(expand) };
+}
+
 let loaded: Map<string, Spec> | undefined;
 export function daprSpecs(): Map<string, Spec> {
-  loaded ??= new Map(
-    filesUnder(path.join(schemasDir, 'dapr-component-metadata'), ['.yaml']).map((file) => {
-      const spec = parse(readFileSync(file, 'utf8')) as Spec;
-      return [`${spec.type}.${spec.name}@${spec.version}`, spec];
-    }),
+  if (loaded) return loaded;
+  const { builtinAuthenticationProfiles: builtins = [] } = parse(readFileSync(builtinFile, 'utf8')) as Spec;
+  loaded = new Map(
+    filesUnder(specDir, ['.yaml'])
+      .filter((file) => file !== builtinFile)
+      .map((file) => {
+        const spec = withBuiltins(parse(readFileSync(file, 'utf8')) as Spec, builtins);
+        return [`${spec.type}.${spec.name}@${spec.version}`, spec];
+      }),
   );
   return loaded;
 }
