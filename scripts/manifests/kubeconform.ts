@@ -49,12 +49,20 @@ export async function kubeconform(sources: Source[]): Promise<{ findings: Findin
       .map((r) => ({
         source: sources[files.indexOf(r.filename)]?.label ?? r.filename,
         resource: r.kind ? `${r.kind}/${r.name}` : undefined,
-        message: r.status === 'statusInvalid' && r.msg ? leafErrors(r.msg) : (r.msg ?? r.status),
+        message: message(r),
       }));
     return { findings, resources: resources.filter((r) => r.status !== 'statusEmpty').map((r) => `${r.version} ${r.kind}`) };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+function message(r: Result): string {
+  if (r.status === 'statusInvalid' && r.msg) return leafErrors(r.msg);
+  if (r.msg?.startsWith('could not find schema')) {
+    return `${r.msg} (${r.version}): neither a Kubernetes ${kubernetesVersion} kind nor a version a CRD under schemas/crds serves`;
+  }
+  return r.msg ?? r.status;
 }
 
 // kubeconform exits 1 when anything is invalid; its JSON report is on stdout either way.
