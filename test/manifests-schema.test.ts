@@ -3,15 +3,16 @@
 // the checks exist for is caught (test/fixtures/manifests/bad, each naming what it expects).
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { checkRepository, type RepositoryReport } from '../scripts/manifests/repository.ts';
 import { validate, type Finding, type Report, type Source } from '../scripts/manifests/validate.ts';
 import { actionlint } from '../scripts/manifests/workflows.ts';
-import { exited, waitFor } from './processes.ts';
+import { eventually } from './helpers.ts';
+import { exited } from './processes.ts';
 
 const fixtures = path.join(import.meta.dirname, 'fixtures');
 const root = path.join(import.meta.dirname, '..');
@@ -25,6 +26,16 @@ const show = (findings: Finding[]) =>
   findings.map((f) => `  ${f.source}${f.resource ? ` ${f.resource}` : ''}: ${f.message}`).join('\n');
 
 const bad = read(path.join(fixtures, 'manifests', 'bad'));
+
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+const killGroup = (pgid: number) => groupAlive(pgid) && process.kill(-pgid, 'SIGKILL');
 
 // A fresh machine builds the tools inside the first test that needs them (minutes, progress on stderr).
 describe('manifest checks', { timeout: 45 * 60_000 }, () => {
@@ -119,36 +130,49 @@ describe('manifest checks', { timeout: 45 * 60_000 }, () => {
   });
 
   describe('scripts/tools/go-tools.sh', () => {
+    const script = path.join(root, 'scripts', 'tools', 'go-tools.sh');
     let tools: string;
+    let slowGo: string;
+    let orphan: number | undefined;
     before(async () => {
       tools = await mkdtemp(path.join(tmpdir(), 'taskfn-tools-'));
+      // A `go` that builds nothing and takes as long as a cold build: the run is killed inside it.
+      slowGo = await mkdtemp(path.join(tmpdir(), 'taskfn-slow-go-'));
+      await writeFile(path.join(slowGo, 'go'), '#!/bin/sh\nexec sleep 600\n', { mode: 0o755 });
     });
-    after(() => rm(tools, { recursive: true, force: true }));
+    after(async () => {
+      if (orphan !== undefined) killGroup(orphan);
+      await rm(tools, { recursive: true, force: true });
+      await rm(slowGo, { recursive: true, force: true });
+    });
 
-    it('a build killed half way neither blocks nor corrupts the next run', async () => {
-      const script = path.join(root, 'scripts', 'tools', 'go-tools.sh');
+    it('a run killed mid-build neither blocks nor corrupts the next: its orphaned build is stopped, its files removed', async () => {
       const env = { ...process.env, GO_TOOLS_DIR: tools };
-      // Killed the way a machine restart kills it: the script and the go build under it at once.
-      const killed = Object.assign(spawn('bash', [script, 'kubeconform'], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }), {
-        output: [] as string[],
+      const killed = spawn('bash', [script, 'kubeconform'], {
+        env: { ...env, PATH: `${slowGo}:${process.env.PATH}` },
+        detached: true,
+        stdio: 'ignore',
       });
-      killed.stdout.on('data', (b: Buffer) => killed.output.push(String(b)));
-      killed.stderr.on('data', (b: Buffer) => killed.output.push(String(b)));
-      await waitFor(killed, /building kubeconform/);
+      const tmp = await eventually(async () => (await readdir(tools)).find((f) => f.includes('.tmp.')));
+      orphan = Number(await eventually(() => readFile(path.join(tools, tmp, 'pgid'), 'utf8').catch(() => '')));
+      await eventually(() => readFile(`/proc/${orphan}/cmdline`, 'utf8').then((c) => c.startsWith('sleep'), () => false));
+      // Killed the way a machine restart or a CI timeout kills it: the script at once, no traps run.
       process.kill(-killed.pid!, 'SIGKILL');
       await exited(killed);
-      assert.ok((await readdir(tools)).some((f) => f.includes('.tmp.')), 'the killed run left its temporary directory');
-      await writeFile(path.join(tools, 'kubeconform-v0.8.0.lock'), '999999999\n');
+      assert.ok(groupAlive(orphan), 'the build runs on in its own process group');
 
-      const binary = execFileSync('bash', [script, 'kubeconform'], { env, encoding: 'utf8' }).trim();
+      const next = spawnSync('bash', [script, 'kubeconform'], { env, encoding: 'utf8' });
+      assert.equal(next.status, 0, next.stderr);
+      assert.match(next.stderr, new RegExp(`stopping the build a killed run left behind \\(process group ${orphan}\\)`));
+      assert.ok(!groupAlive(orphan), 'the orphaned build is gone');
+      const binary = next.stdout.trim();
       assert.equal(binary, path.join(tools, 'kubeconform-v0.8.0', 'kubeconform'));
       assert.match(execFileSync(binary, ['-v'], { encoding: 'utf8' }), /v0\.8\.0/);
       assert.deepEqual((await readdir(tools)).sort(), ['kubeconform-v0.8.0', 'kubeconform-v0.8.0.lock']);
-      assert.ok(!existsSync(path.join(binary, '..', 'build.log')));
+      assert.deepEqual(await readdir(path.dirname(binary)), ['kubeconform']);
     });
 
     it('a second run finds the tool and builds nothing', () => {
-      const script = path.join(root, 'scripts', 'tools', 'go-tools.sh');
       const run = spawnSync('bash', [script, 'kubeconform'], { env: { ...process.env, GO_TOOLS_DIR: tools }, encoding: 'utf8' });
       assert.equal(run.status, 0);
       assert.equal(run.stdout, `${path.join(tools, 'kubeconform-v0.8.0', 'kubeconform')}\n`);
