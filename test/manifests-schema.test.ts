@@ -8,6 +8,7 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { helmLint, helmTemplate } from '../scripts/manifests/helm.ts';
 import { checkRepository, type RepositoryReport } from '../scripts/manifests/repository.ts';
 import { validate, type Finding, type Report, type Source } from '../scripts/manifests/validate.ts';
 import { actionlint } from '../scripts/manifests/workflows.ts';
@@ -78,6 +79,20 @@ describe('manifest checks', { timeout: 45 * 60_000 }, () => {
           }
         });
       }
+    });
+
+    it('helm lint --strict findings reach the report; helm template labels each document with its template', async () => {
+      const chart = path.join(fixtures, 'chart');
+      assert.deepEqual(await helmLint(chart, path.join(chart, 'values.yaml')), []);
+      const messages = (await helmLint(chart, path.join(chart, 'values-bad.yaml'))).map((f) => f.message).join('\n');
+      assert.match(messages, /'\/replicas': got string, want integer/);
+      assert.match(messages, /additional properties 'replica' not allowed/);
+      const rendered = await helmTemplate(chart, path.join(chart, 'values.yaml'));
+      assert.ok(Array.isArray(rendered));
+      assert.deepEqual(
+        rendered.map((r) => r.label),
+        ['chart with values.yaml: lint-fixture/templates/configmap.yaml'],
+      );
     });
 
     it('actionlint rejects a broken workflow: a misspelt run, an undefined step output, an unknown runner', async () => {

@@ -28,7 +28,11 @@ export async function helmLint(chart: string, values: string): Promise<Finding[]
     return [];
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    const lines = `${stdout}\n${stderr}`.split('\n').filter((l) => /\[(ERROR|WARNING)\]|^Error/.test(l));
+    // Everything but the banner, [INFO] hints and the tally: an [ERROR] continues on the lines after it.
+    const lines = `${stdout}\n${stderr}`
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !/^(==> Linting|\[INFO\])|chart\(s\) linted/.test(l));
     return [{ source: label(chart, values), message: `helm lint --strict: ${lines.join('; ') || stderr.trim()}` }];
   }
 }
