@@ -38,18 +38,16 @@ export interface CronFunctionEntry extends EntryBase {
   binding: string;
   /** Bindings are pulled by the sidecar too. */
   scaling: 'warm';
-  load: () => Promise<HttpHandler>;
+  load: () => Promise<CronFunction>;
 }
+
+/** A cron function also exposes its job, which the local host runs on the binding's schedule. */
+export type CronFunction = HttpHandler & { run: () => Promise<unknown> };
 
 export type CatalogEntry = HttpFunctionEntry | EventFunctionEntry | CronFunctionEntry;
 
-const http = (name: string, load: () => Promise<HttpHandler>, uses?: SidecarUse[]): HttpFunctionEntry => ({
-  name,
-  trigger: 'http',
-  scaling: 'scale-to-zero',
-  load,
-  ...(uses ? { uses } : {}),
-});
+const http = (name: string, load: () => Promise<HttpHandler>, uses?: SidecarUse[]): HttpFunctionEntry => ({ name, trigger: 'http', scaling: 'scale-to-zero', load, ...(uses ? { uses } : {}) });
+const event = (name: string, topic: string, load: () => Promise<EventFunction>, uses?: SidecarUse[]): EventFunctionEntry => ({ name, trigger: 'event', topic, scaling: 'warm', load, ...(uses ? { uses } : {}) });
 
 export const catalog: CatalogEntry[] = [
   http('create-task', async () => (await import('./create-task/index.ts')).createTask, ['publish']),
@@ -60,11 +58,20 @@ export const catalog: CatalogEntry[] = [
   http('tags', async () => (await import('./tags/index.ts')).tagsFunction, ['publish']),
   http('activity', async () => (await import('./activity/index.ts')).activity),
   http('relay-outbox', async () => (await import('./relay-outbox/index.ts')).relayOutbox, ['publish']),
+  http('recurring-tasks', async () => (await import('./recurring-tasks/index.ts')).recurringTasks, ['publish']),
+  http('reminders', async () => (await import('./reminders/index.ts')).reminders),
+  http('settings', async () => (await import('./settings/index.ts')).settings),
+  http('notifications', async () => (await import('./notifications/index.ts')).notifications),
+  event('log-activity', topics.taskEvents.name, async () => (await import('./log-activity/index.ts')).logActivity),
+  event('recur-on-complete', topics.taskEvents.name, async () => (await import('./recur-on-complete/index.ts')).recurOnComplete, ['publish']),
+  event('reminder-fire', topics.reminderEvents.name, async () => (await import('./reminder-fire/index.ts')).reminderFire, ['publish']),
+  event('notify', topics.notificationEvents.name, async () => (await import('./notify/index.ts')).notify, ['email']),
   {
-    name: 'log-activity',
-    trigger: 'event',
-    topic: topics.taskEvents.name,
+    name: 'cron-tick',
+    trigger: 'cron',
+    binding: 'cron-tick',
     scaling: 'warm',
-    load: async () => (await import('./log-activity/index.ts')).logActivity,
+    uses: ['publish'],
+    load: async () => (await import('./cron-tick/index.ts')).cronTick,
   },
 ];

@@ -1,18 +1,18 @@
-// npm run generate: writes knative/, the Dapr resources of dapr/, dapr.yaml and the chart's function
-// list from functions/catalog.ts and the chart (see scripts/manifests/generate.ts), and deletes
+// npm run generate:manifests: writes knative/, the Dapr resources of dapr/, dapr.yaml and the chart's
+// function list from functions/catalog.ts and the chart (see scripts/manifests/generate.ts), and deletes
 // generated files nothing makes any more. `-- --check` writes nothing and fails on any difference.
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { drift, generate, root } from './manifests/generate.ts';
+import { drift, driftAdvice, driftReport, generate, root } from './manifests/generate.ts';
 
 const check = process.argv.includes('--check');
 const generated = await generate();
 const { changed, missing, stale } = await drift(generated);
-const report = [...changed.map((f) => `changed  ${f}`), ...missing.map((f) => `missing  ${f}`), ...stale.map((f) => `stale    ${f}`)];
+const report = driftReport({ changed, missing, stale });
 
 if (check) {
   if (report.length > 0) {
-    process.stderr.write(`generated files differ from the catalog and chart (run npm run generate):\n${report.join('\n')}\n`);
+    process.stderr.write(`${driftAdvice}:\n${report.join('\n')}\n`);
     process.exit(1);
   }
   process.stdout.write(`${generated.size} generated files up to date\n`);
