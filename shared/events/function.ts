@@ -7,6 +7,7 @@ import { AppError, UnauthorizedError } from '../domain/errors.ts';
 import { type HttpHandler, httpFunction } from '../http/handler.ts';
 import { route } from '../http/route.ts';
 import { type Logger, log as rootLog } from '../observability/log.ts';
+import { observeEvent } from '../observability/metrics.ts';
 import type { Subscriber } from './local.ts';
 import type { Topic } from './topics.ts';
 import type { Outcome } from './transport.ts';
@@ -56,11 +57,14 @@ export function eventFunction(
     routes: { default: path },
     deadLetterTopic: topic.deadLetter,
   };
-  const handleEvent = (event: unknown, log: Logger = rootLog.child({ fn: name })): Promise<Outcome> =>
-    handle(event, log).catch((err: unknown) => {
+  const handleEvent = async (event: unknown, log: Logger = rootLog.child({ fn: name })): Promise<Outcome> => {
+    const outcome = await handle(event, log).catch((err: unknown) => {
       log.warn({ err }, 'event handler failed; asking for a retry');
       return 'RETRY' as const;
     });
+    observeEvent(name, topic.name, outcome, (event as { time?: unknown } | null)?.time);
+    return outcome;
+  };
 
   const deliver = route({
     method: 'POST',
