@@ -69,7 +69,7 @@ describe('validate-deployment checks (contract: recorded kubectl and daprd shape
     // GET /v1.0/metadata as daprd answers it (docs.dapr.io/reference/api/metadata_api).
     const metadata = {
       id: 'notify',
-      runtimeVersion: '1.17.0',
+      runtimeVersion: '1.16.5',
       enabledFeatures: [],
       components: [
         { name: 'pubsub', type: 'pubsub.kafka', version: 'v1' },
