@@ -2,8 +2,8 @@
 // each values file) and every manifest under knative/ and dapr/ against the real schemas
 // (kubeconform -strict), Dapr's component metadata specs and promtool; exits 1 on any finding.
 import path from 'node:path';
-import { kubernetesVersion } from './manifests/paths.ts';
-import { checkRepository } from './manifests/repository.ts';
+import { kubernetesVersion } from './checks/paths.ts';
+import { checkRepository } from './checks/repository.ts';
 
 const started = Date.now();
 const repo = path.resolve(process.argv[2] ?? path.join(import.meta.dirname, '..'));

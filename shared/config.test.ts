@@ -25,6 +25,8 @@ describe('loadConfig', () => {
     [{ JWT_SECRET: 'short' }, /^JWT_SECRET: must be at least 32 characters$/],
     [{ JWKS_URL: 'not a url' }, /^JWKS_URL: /],
     [{ NODE_ENV: 'production', AUTH_MODE: 'dev' }, /^AUTH_MODE: dev is refused when NODE_ENV=production/],
+    [{ KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_USERNAME: 'taskfn' }, /^KAFKA_SASL_USERNAME: and KAFKA_SASL_PASSWORD are required/],
+    [{ KAFKA_SASL_MECHANISM: 'gssapi' }, /^KAFKA_SASL_MECHANISM: /],
   ];
   for (const [env, message] of bad) {
     it(`refuses ${JSON.stringify(env)} with one line naming the variable`, () => {

@@ -8,10 +8,10 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { helmLint, helmTemplate } from '../scripts/manifests/helm.ts';
-import { checkRepository, type RepositoryReport } from '../scripts/manifests/repository.ts';
-import { validate, type Finding, type Report, type Source } from '../scripts/manifests/validate.ts';
-import { actionlint } from '../scripts/manifests/workflows.ts';
+import { helmLint, helmTemplate } from '../scripts/checks/helm.ts';
+import { checkRepository, type RepositoryReport } from '../scripts/checks/repository.ts';
+import { validate, type Finding, type Report, type Source } from '../scripts/checks/validate.ts';
+import { actionlint } from '../scripts/checks/workflows.ts';
 import { eventually } from './helpers.ts';
 import { exited } from './processes.ts';
 

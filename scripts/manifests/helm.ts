@@ -1,56 +1,52 @@
-// The chart through the pinned helm: `helm lint --strict` and `helm template`, once per values file
-// (values.yaml, then each values-*.yaml over it, as `helm install -f` layers them).
-import { execFile } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { crdApiVersions } from './crd-schemas.ts';
-import { kubernetesVersion } from './paths.ts';
-import { goTool } from './tools.ts';
-import type { Finding, Source } from './validate.ts';
+import { type Document, parseAllDocuments } from 'yaml';
 
-const run = promisify(execFile);
+const root = path.join(import.meta.dirname, '..', '..');
 
-// [] without a chart. values.yaml comes first; giving it with --values again changes nothing.
-export function valuesFiles(chart: string): string[] {
-  if (!existsSync(path.join(chart, 'Chart.yaml'))) return [];
-  const files = readdirSync(chart).filter((f) => /^values(-.+)?\.ya?ml$/.test(f));
-  const own = files.filter((f) => /^values\.ya?ml$/.test(f));
-  return [...own, ...files.filter((f) => !own.includes(f)).sort()].map((f) => path.join(chart, f));
+export type Manifest = Record<string, unknown> & { apiVersion: string; kind: string; metadata: { name: string; labels?: Record<string, string> } };
+
+/** A rendered object: its YAML document (with the templates' comments) and its value. */
+export interface Rendered {
+  doc: Document;
+  obj: Manifest;
 }
 
-const label = (chart: string, values: string) => `${path.basename(chart)} with ${path.basename(values)}`;
-
-export async function helmLint(chart: string, values: string): Promise<Finding[]> {
-  const args = ['lint', '--strict', '--kube-version', kubernetesVersion, '--values', values, chart];
-  try {
-    await run(goTool('helm'), args);
-    return [];
-  } catch (error) {
-    const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    // Everything but the banner, [INFO] hints and the tally: an [ERROR] continues on the lines after it.
-    const lines = `${stdout}\n${stderr}`
-      .split('\n')
-      .map((l) => l.trim())
-      .filter((l) => l !== '' && !/^(==> Linting|\[INFO\])|chart\(s\) linted/.test(l));
-    return [{ source: label(chart, values), message: `helm lint --strict: ${lines.join('; ') || stderr.trim()}` }];
+/**
+ * The pinned helm the project builds from the Go module proxy (scripts/tools/go-tools.sh, built
+ * once into .cache/tools); without that script, a helm already built there.
+ */
+export function helmBinary(): string {
+  const installer = path.join(root, 'scripts/tools/go-tools.sh');
+  if (existsSync(installer)) {
+    const res = spawnSync('bash', [installer, 'helm'], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+    const bin = res.stdout.trim().split('\n').at(-1);
+    if (res.status !== 0 || !bin) throw new Error(`scripts/tools/go-tools.sh helm failed (${res.status ?? res.signal})`);
+    return bin;
   }
+  const tools = path.join(root, '.cache/tools');
+  const built = (existsSync(tools) ? readdirSync(tools) : []).filter((d) => /^helm-v[\d.]+$/.test(d)).sort().at(-1);
+  if (!built) throw new Error('helm is needed: scripts/tools/go-tools.sh helm builds it into .cache/tools');
+  return path.join(tools, built, 'helm');
 }
 
-// The rendered documents, each labelled with the template it came from. The cluster modelled has
-// every CRD under schemas/crds installed, so templates guarded by .Capabilities.APIVersions render.
-export async function helmTemplate(chart: string, values: string): Promise<Source[] | Finding> {
-  const apiVersions = crdApiVersions().flatMap((v) => ['--api-versions', v]);
-  const args = ['template', 'taskfn', chart, '--namespace', 'taskfn', '--kube-version', kubernetesVersion];
-  try {
-    const { stdout } = await run(goTool('helm'), [...args, ...apiVersions, '--values', values], {
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    return stdout
-      .split(/^---\s*$/m)
-      .filter((doc) => doc.trim() !== '')
-      .map((text) => ({ label: `${label(chart, values)}: ${/^# Source: (.+)$/m.exec(text)?.[1] ?? 'rendered'}`, text }));
-  } catch (error) {
-    return { source: label(chart, values), message: `helm template: ${(error as { stderr?: string }).stderr?.trim()}` };
+/** `helm template` of a chart directory with values files (and --set pairs), one entry per object. */
+interface TemplateOptions {
+  values?: string[];
+  set?: Record<string, string>;
+  namespace?: string;
+}
+
+export function helmTemplate(chart: string, { values = [], set = {}, namespace = 'taskfn' }: TemplateOptions = {}): Rendered[] {
+  const args = ['template', 'taskfn', chart, '--namespace', namespace, ...values.flatMap((v) => ['-f', v]), ...Object.entries(set).flatMap(([k, v]) => ['--set', `${k}=${v}`])];
+  const res = spawnSync(helmBinary(), args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (res.status !== 0) throw new Error(`helm ${args.join(' ')} failed:\n${res.stderr}`);
+  const rendered: Rendered[] = [];
+  for (const doc of parseAllDocuments(res.stdout)) {
+    if (doc.errors.length > 0) throw new Error(`helm ${args.join(' ')} rendered invalid YAML: ${doc.errors[0]!.message}`);
+    const obj = doc.toJS() as Manifest | null;
+    if (obj !== null) rendered.push({ doc, obj });
   }
+  return rendered;
 }
