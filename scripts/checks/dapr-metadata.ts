@@ -61,6 +61,11 @@ function withBuiltins(spec: Spec, builtins: Profile[]): Spec {
   return { ...spec, builtinAuthenticationProfiles: spec.builtinAuthenticationProfiles?.map(expand) };
 }
 
+// Component types whose spec lists only authenticated profiles but whose code runs without any:
+// bindings.smtp (components-contrib bindings/smtp/smtp.go parseMetadata: user and password both or
+// neither, "User and password are empty" only a warning), e.g. a laptop's mail catcher.
+const optionalAuthentication = new Set(['bindings.smtp']);
+
 let loaded: Map<string, Spec> | undefined;
 export function daprSpecs(): Map<string, Spec> {
   if (loaded) return loaded;
@@ -124,6 +129,8 @@ export function checkDaprComponent(component: Component): string[] {
   }
 
   // One authentication profile must be complete: all its required keys, with allowed values.
+  // Where the component runs without authentication, that is an empty one.
+  const anonymous = optionalAuthentication.has(type) && profiles.every((p) => (p.metadata ?? []).every((f) => !entries.has(f.name)));
   const verdicts = profiles.map((profile) => {
     const fields = profile.metadata ?? [];
     return {
@@ -132,7 +139,7 @@ export function checkDaprComponent(component: Component): string[] {
       bad: fields.map((f) => badValue(f, entries.get(f.name))).filter((b) => b !== undefined),
     };
   });
-  if (profiles.length > 0 && !verdicts.some((v) => v.missing.length === 0 && v.bad.length === 0)) {
+  if (profiles.length > 0 && !anonymous && !verdicts.some((v) => v.missing.length === 0 && v.bad.length === 0)) {
     // The profiles the given values select (authType: password -> SASL) say most; else all of them.
     const chosen = verdicts.filter((v) => v.bad.length === 0);
     const detail = (chosen.length > 0 ? chosen : verdicts)
