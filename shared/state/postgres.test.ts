@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, describe, it } from 'node:test';
+import { newUser } from '../../test/helpers.ts';
+import { sql } from '../db/client.ts';
+import { conversationKey } from './port.ts';
+import { createPostgresStore } from './postgres.ts';
+import { behavesAsAConversationStore, message, ttlSeconds } from './store-behaviour.ts';
+
+describe('postgres conversation store', () => {
+  after(() => sql.end());
+  const make = (maxMessages = 10) => createPostgresStore({ ttlSeconds, maxMessages });
+  behavesAsAConversationStore(make, async (key) => {
+    await sql`update chat_conversations set expires_at = now() - interval '1 second' where key = ${key}`;
+  });
+
+  it('renews the expiry to the full time to live on every append', async () => {
+    const [user, id] = [newUser(), randomUUID()];
+    const key = conversationKey(user, id);
+    await make().append(user, id, [message('one')]);
+    await sql`update chat_conversations set expires_at = now() + interval '10 seconds' where key = ${key}`;
+    await make().append(user, id, [message('two')]);
+    const [row] = await sql<{ left: number }[]>`select extract(epoch from expires_at - now())::float as left from chat_conversations where key = ${key}`;
+    assert.ok(row!.left > ttlSeconds - 60 && row!.left <= ttlSeconds, String(row!.left));
+  });
+
+  it('stores the conversation under taskfn::conversation::{user}::{conversation}', async () => {
+    const id = randomUUID();
+    await make().append('alice|admin', id, [message('hi')]);
+    const rows = await sql`select key from chat_conversations where key like ${`%${id}`}`;
+    assert.deepEqual(rows.map((r) => r.key as string), [`taskfn::conversation::alice%7Cadmin::${id}`]);
+  });
+});
