@@ -44,6 +44,7 @@ export const catalog: CatalogEntry[] = [
   http('complete-task', async () => (await import('./complete-task/index.ts')).completeTask),
   http('tags', async () => (await import('./tags/index.ts')).tagsFunction),
   http('activity', async () => (await import('./activity/index.ts')).activity),
+  http('chat-turn', async () => (await import('./chat-turn/index.ts')).chatTurn),
   http('relay-outbox', async () => (await import('./relay-outbox/index.ts')).relayOutbox),
   {
     name: 'log-activity',
