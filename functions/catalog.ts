@@ -29,12 +29,16 @@ export interface CronFunctionEntry {
   binding: string;
   /** Bindings are pulled by the sidecar too. */
   scaling: 'warm';
-  load: () => Promise<HttpHandler>;
+  load: () => Promise<CronFunction>;
 }
+
+/** A cron function also exposes its job, which the local host runs on the binding's schedule. */
+export type CronFunction = HttpHandler & { run: () => Promise<unknown> };
 
 export type CatalogEntry = HttpFunctionEntry | EventFunctionEntry | CronFunctionEntry;
 
 const http = (name: string, load: () => Promise<HttpHandler>): HttpFunctionEntry => ({ name, trigger: 'http', scaling: 'scale-to-zero', load });
+const event = (name: string, topic: string, load: () => Promise<EventFunction>): EventFunctionEntry => ({ name, trigger: 'event', topic, scaling: 'warm', load });
 
 export const catalog: CatalogEntry[] = [
   http('create-task', async () => (await import('./create-task/index.ts')).createTask),
@@ -46,11 +50,13 @@ export const catalog: CatalogEntry[] = [
   http('activity', async () => (await import('./activity/index.ts')).activity),
   http('chat-turn', async () => (await import('./chat-turn/index.ts')).chatTurn),
   http('relay-outbox', async () => (await import('./relay-outbox/index.ts')).relayOutbox),
-  {
-    name: 'log-activity',
-    trigger: 'event',
-    topic: topics.taskEvents.name,
-    scaling: 'warm',
-    load: async () => (await import('./log-activity/index.ts')).logActivity,
-  },
+  http('recurring-tasks', async () => (await import('./recurring-tasks/index.ts')).recurringTasks),
+  http('reminders', async () => (await import('./reminders/index.ts')).reminders),
+  http('settings', async () => (await import('./settings/index.ts')).settings),
+  http('notifications', async () => (await import('./notifications/index.ts')).notifications),
+  event('log-activity', topics.taskEvents.name, async () => (await import('./log-activity/index.ts')).logActivity),
+  event('recur-on-complete', topics.taskEvents.name, async () => (await import('./recur-on-complete/index.ts')).recurOnComplete),
+  event('reminder-fire', topics.reminderEvents.name, async () => (await import('./reminder-fire/index.ts')).reminderFire),
+  event('notify', topics.notificationEvents.name, async () => (await import('./notify/index.ts')).notify),
+  { name: 'cron-tick', trigger: 'cron', binding: 'cron-tick', scaling: 'warm', load: async () => (await import('./cron-tick/index.ts')).cronTick },
 ];

@@ -6,7 +6,7 @@ import { DaprSubscription, type EventFunction } from '../shared/events/function.
 import type { Subscriber } from '../shared/events/local.ts';
 import { type AnyRoute, type HttpHandler, createHandler, route } from '../shared/http/index.ts';
 import { openApiDocument } from '../shared/http/openapi.ts';
-import { catalog } from './catalog.ts';
+import { type CronFunction, catalog } from './catalog.ts';
 
 const config = getConfig();
 
@@ -16,7 +16,13 @@ const DevTokenRequest = z.strictObject({
   user_id: z.string().regex(userIdPattern, 'must be 1-200 letters, digits or _@.:|-'),
 });
 
-export type HostHandler = HttpHandler & { events: EventFunction[]; subscribers: Subscriber[] };
+export interface HostCron {
+  name: string;
+  binding: string;
+  run: CronFunction['run'];
+}
+
+export type HostHandler = HttpHandler & { events: EventFunction[]; subscribers: Subscriber[]; crons: HostCron[] };
 
 /**
  * The local host's handler: every function of the catalog at its own routes, plus the OpenAPI
@@ -27,6 +33,7 @@ export type HostHandler = HttpHandler & { events: EventFunction[]; subscribers: 
 export async function loadHostHandler(): Promise<HostHandler> {
   const handlers = await Promise.all(catalog.map((entry) => entry.load()));
   const events = handlers.filter((h): h is EventFunction => 'subscriber' in h);
+  const crons = catalog.flatMap((entry, i) => (entry.trigger === 'cron' ? [{ name: entry.name, binding: entry.binding, run: (handlers[i] as CronFunction).run }] : []));
   // In the host each event function keeps /events/<name>, and one /dapr/subscribe lists them all.
   const functionRoutes = handlers.flatMap((h) => h.routes).filter((r) => !r.alone);
   const hostRoutes: AnyRoute[] = [
@@ -61,5 +68,5 @@ export async function loadHostHandler(): Promise<HostHandler> {
   }
   const routes = [...functionRoutes, ...hostRoutes.map((r) => ({ ...r, fn: 'local-host' }))];
   const document = openApiDocument(routes, version);
-  return Object.assign(createHandler(routes, 'local-host'), { events, subscribers: events.map((e) => e.subscriber) });
+  return Object.assign(createHandler(routes, 'local-host'), { events, subscribers: events.map((e) => e.subscriber), crons });
 }

@@ -10,6 +10,7 @@ const { loadHostHandler } = await import('../functions/host.ts');
 const { signDevToken, authConfigured } = await import('../shared/auth/jwt.ts');
 const { startRelay, stopRelay } = await import('../shared/events/process-relay.ts');
 const { startKafkaConsumers } = await import('../shared/events/consumers.ts');
+const { readSchedule, runOnSchedule } = await import('../shared/time/schedule.ts');
 
 if (!authConfigured()) {
   process.stderr.write('taskfn: invalid configuration: JWT_SECRET or JWKS_URL must be set when AUTH_MODE=jwt\n');
@@ -22,6 +23,10 @@ if (applied.length > 0) log.info({ applied }, 'migrations applied');
 const handler = await loadHostHandler();
 await startRelay(handler.subscribers);
 const consumers = startKafkaConsumers(handler.events);
+// Each cron function on the schedule of its Dapr cron binding file, the one the cluster's sidecars load.
+const schedules = handler.crons.map((cron) =>
+  runOnSchedule(cron.name, config.CRON_TICK_SCHEDULE ?? readSchedule(new URL(`../dapr/components/${cron.binding}.yaml`, import.meta.url)), cron.run),
+);
 const server = createServer((req, res) => void handler(req, res));
 server.keepAliveTimeout = 65_000;
 await new Promise<void>((resolve) => server.listen(config.PORT, resolve));
@@ -43,6 +48,7 @@ async function shutdown(signal: string) {
   log.info({ signal }, 'shutting down');
   server.closeIdleConnections();
   await new Promise((resolve) => server.close(resolve));
+  await Promise.all(schedules.map((s) => s.stop()));
   await stopRelay();
   await Promise.all(consumers.map((c) => c.stop()));
   await sql.end({ timeout: 5 });

@@ -40,6 +40,8 @@ if (!process.env.DATABASE_URL) {
 process.env.NODE_ENV = 'test';
 process.env.LOG_LEVEL ??= 'silent';
 process.env.AUTH_MODE = 'jwt';
+// Notification retries wait milliseconds in tests, not seconds.
+process.env.NOTIFY_BACKOFF_MS ??= '20';
 process.env.JWT_SECRET = randomBytes(32).toString('base64url');
 
 step('applying migrations');
@@ -47,18 +49,30 @@ const { sql } = await import('../shared/db/client.ts');
 const { migrate } = await import('../shared/db/migrate.ts');
 await migrate(sql);
 await sql.end();
+// Each test file clones this database into one of its own (test/file-database.ts).
+process.env.TASKFN_TEST_TEMPLATE_URL = process.env.DATABASE_URL;
 
 step(`running ${files.length} test files`);
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
+  ['--import', 'tsx', '--import', './test/file-database.ts', '--test', '--test-reporter=spec', '--test-concurrency=2', ...files],
   { stdio: 'inherit', env: process.env },
 );
 const forward = (signal: NodeJS.Signals) => child.kill(signal);
 process.on('SIGINT', forward);
 process.on('SIGTERM', forward);
+async function dropFileDatabases() {
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = '/template1';
+  const postgres = (await import('postgres')).default;
+  const admin = postgres(url.toString(), { max: 1, onnotice: () => {} });
+  const rows = await admin<{ datname: string }[]>`select datname from pg_database where datname like 'file\_%'`;
+  for (const { datname } of rows) await admin.unsafe(`drop database if exists ${datname} with (force)`);
+  await admin.end();
+}
 const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
 
+if (!tmp) await dropFileDatabases();
 await stopDb();
 if (tmp) await rm(tmp, { recursive: true, force: true });
 process.exit(code);

@@ -69,6 +69,25 @@ const schema = z
     UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
     /** One call to the dapr or upstash conversation store takes at most this long. */
     CHAT_STATE_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
+
+    // Time: the cron tick, reminders and notifications.
+    /** Overrides the schedule of dapr/components/cron-tick.yaml in the local host ("@every 2s" or a cron expression). */
+    CRON_TICK_SCHEDULE: z.string().min(1).optional(),
+    /** Reminders one tick claims at most; the rest wait for the next tick. */
+    REMINDER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+    /** Catch-up policy `all`: occurrences generated per template and tick at most, the newest kept. */
+    CATCH_UP_MAX: z.coerce.number().int().min(1).max(10_000).default(100),
+    /** Published outbox rows and processed-event records older than this are deleted by the tick. */
+    RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
+    NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+    /** First retry delay of a failed delivery; doubled per attempt, with full jitter. */
+    NOTIFY_BACKOFF_MS: z.coerce.number().int().min(1).max(60_000).default(500),
+    NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+    /** `log` writes email to the log; `dapr` sends it through the Dapr output binding DAPR_EMAIL_BINDING. */
+    EMAIL_TRANSPORT: z.enum(['log', 'dapr']).default('log'),
+    DAPR_EMAIL_BINDING: z.string().min(1).default('email'),
+    /** Webhooks to loopback and private addresses; refused by default in production (SSRF). */
+    WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).optional(),
   })
   .refine((env) => !(env.NODE_ENV === 'production' && env.AUTH_MODE === 'dev'), {
     path: ['AUTH_MODE'],

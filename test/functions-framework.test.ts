@@ -4,33 +4,14 @@ import { after, describe, it } from 'node:test';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { sql } from '../shared/db/client.ts';
 import { taskEvent } from '../shared/events/task-events.ts';
-import { freePort } from './free-port.ts';
 import { clientFor, request } from './helpers.ts';
-import { exited, start, waitFor } from './processes.ts';
+import { loneFunctions } from './lone.ts';
 
 // Each function runs alone under functions-framework's own server, as it does in its Knative
 // Service: `functions-framework --target=<name>` with DATABASE_URL.
 describe('a function run alone by functions-framework', () => {
-  const children: ReturnType<typeof start>[] = [];
-  after(async () => {
-    for (const child of children) {
-      child.kill('SIGTERM');
-      await exited(child);
-    }
-    await sql.end();
-  });
-
-  async function lone(target: string, env: NodeJS.ProcessEnv = {}) {
-    const port = await freePort();
-    const child = start(process.execPath, ['--import', 'tsx', 'node_modules/.bin/functions-framework', `--target=${target}`, `--port=${port}`], {
-      ...process.env,
-      NODE_ENV: 'test',
-      ...env,
-    });
-    children.push(child);
-    await waitFor(child, /^URL: /);
-    return `http://127.0.0.1:${port}`;
-  }
+  const lone = loneFunctions();
+  after(() => sql.end());
 
   it('serves its own routes, refuses the others, and answers /healthz', async () => {
     const url = await lone('create-task');
@@ -74,7 +55,7 @@ describe('a function run alone by functions-framework', () => {
   it("refuses event deliveries without the sidecar's app API token, and takes them with it", async () => {
     const url = await lone('log-activity', { APP_API_TOKEN: 'app-token-from-a-secret' });
     const now = new Date().toISOString();
-    const task = { id: crypto.randomUUID(), title: 't', description: '', priority: 'low' as const, due_at: null, tags: [], completed: false, completed_at: null, overdue: false, created_at: now, updated_at: now, version: 1 };
+    const task = { id: crypto.randomUUID(), title: 't', description: '', priority: 'low' as const, due_at: null, tags: [], completed: false, completed_at: null, overdue: false, created_at: now, updated_at: now, version: 1, recurring_task_id: null };
     const { event } = taskEvent('com.taskfn.task.created', 'test', { user_id: 'token-test', task });
     const post = (headers: Record<string, string>) =>
       request(url, 'POST', '/events/log-activity', { body: JSON.stringify(event), headers: { 'content-type': 'application/cloudevents+json', ...headers } });

@@ -19,6 +19,7 @@ export interface Client {
   get(path: string, headers?: Record<string, string>): Promise<Answer>;
   post(path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
   patch(path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
+  put(path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
   delete(path: string, headers?: Record<string, string>): Promise<Answer>;
   send(method: string, path: string, init?: { body?: string | Buffer; headers?: Record<string, string> }): Promise<Answer>;
 }
@@ -60,6 +61,7 @@ export async function clientFor(base: string, user = newUser()): Promise<Client>
     get: (path, headers) => call('GET', path, undefined, headers),
     post: (path, body, headers) => call('POST', path, body, headers),
     patch: (path, body, headers) => call('PATCH', path, body, headers),
+    put: (path, body, headers) => call('PUT', path, body, headers),
     delete: (path, headers) => call('DELETE', path, undefined, headers),
     send: (method, path, init = {}) => request(base, method, path, { ...init, headers: { ...auth, ...init.headers } }),
   };

@@ -93,7 +93,7 @@ async function endToEnd(transport: 'local' | 'kafka') {
   // Sustained: `bulk` events put in the outbox at once, timed until log-activity recorded them all.
   const events = Array.from({ length: bulk }, (_, i) => {
     const now = new Date().toISOString();
-    const task = { id: randomUUID(), title: `bulk ${i}`, description: '', priority: 'low' as const, due_at: null, tags: [], completed: false, completed_at: null, overdue: false, created_at: now, updated_at: now, version: 1 };
+    const task = { id: randomUUID(), title: `bulk ${i}`, description: '', priority: 'low' as const, due_at: null, tags: [], completed: false, completed_at: null, overdue: false, created_at: now, updated_at: now, version: 1, recurring_task_id: null };
     return taskEvent('com.taskfn.task.created', 'bench', { user_id: `bulk-${transport}-${i % 50}`, task }).event;
   });
   const done = committed(events.at(-1)!.subject!);

@@ -14,7 +14,7 @@ function createdEvent(user = `user-${randomUUID()}`) {
   const now = new Date().toISOString();
   const task = {
     id: randomUUID(), title: 'from an event', description: '', priority: 'medium' as const, due_at: null, tags: [],
-    completed: false, completed_at: null, overdue: false, created_at: now, updated_at: now, version: 1,
+    completed: false, completed_at: null, overdue: false, created_at: now, updated_at: now, version: 1, recurring_task_id: null,
   };
   return { user, event: taskEvent('com.taskfn.task.created', 'create-task', { user_id: user, task }).event };
 }
@@ -105,8 +105,10 @@ describe('log-activity', () => {
   it('lists every event function at GET /dapr/subscribe with its route and dead-letter topic', async () => {
     const res = await request(app.url(), 'GET', '/dapr/subscribe');
     assert.equal(res.status, 200);
+    const sub = (name: string, topic: string) => ({ pubsubname: 'pubsub', topic, routes: { default: `/events/${name}` }, deadLetterTopic: `${topic}-dlq` });
     assert.deepEqual(res.body, [
-      { pubsubname: 'pubsub', topic: 'task-events', routes: { default: '/events/log-activity' }, deadLetterTopic: 'task-events-dlq' },
+      sub('log-activity', 'task-events'), sub('recur-on-complete', 'task-events'),
+      sub('reminder-fire', 'reminder-events'), sub('notify', 'notification-events'),
     ]);
   });
 });

@@ -5,7 +5,7 @@ import { relayForThisProcess } from '../../shared/events/process-relay.ts';
 import { httpFunction, route } from '../../shared/http/index.ts';
 
 // Publishes whatever the outbox still holds: events a crash or a broker outage left behind. Called
-// by a scheduler (the Dapr cron binding posts to /relay-outbox) until cron-tick takes this over.
+// by hand or by a scheduler; cron-tick also sweeps the outbox on every tick.
 export const relayOutbox = httpFunction('relay-outbox', [
   route({
     method: 'POST',

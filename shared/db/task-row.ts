@@ -14,12 +14,13 @@ export interface TaskRow {
   updated_at: Date;
   version: number;
   tags: string[];
+  recurring_task_id: string | null;
 }
 
 /** The select list every task read uses, over `tasks t`: the stored columns plus overdue and tags. */
 export const taskColumns = sql`
   t.id, t.title, t.description, t.priority, t.due_at, t.completed, t.completed_at,
-  t.created_at, t.updated_at, t.version,
+  t.created_at, t.updated_at, t.version, t.recurring_task_id,
   coalesce(not t.completed and t.due_at < now(), false) as overdue,
   array(
     select g.name
@@ -45,5 +46,6 @@ export function toTask(row: TaskRow): Task {
     created_at: row.created_at.toISOString(),
     updated_at: row.updated_at.toISOString(),
     version: row.version,
+    recurring_task_id: row.recurring_task_id,
   };
 }

@@ -1,8 +1,12 @@
-import { NotFoundError, VersionConflictError } from '../domain/errors.ts';
+import { NotFoundError, ValidationError, VersionConflictError } from '../domain/errors.ts';
+import { nextAfter } from '../domain/recurrence/index.ts';
 import type { Task, TaskCreate, TaskPatch } from '../domain/task.ts';
 import { enqueue, writeTransaction } from '../events/outbox.ts';
 import { type TaskField, taskEvent } from '../events/task-events.ts';
 import { sql, type Tx } from './client.ts';
+import { insertTemplate, settleRule } from './recurring-tasks.ts';
+import { followTask, replaceReminders } from './reminders.ts';
+import { getSettings } from './settings.ts';
 import { linkTags, unlinkAllTags } from './task-tags.ts';
 import { type TaskRow, taskColumns, toTask } from './task-row.ts';
 
@@ -26,15 +30,42 @@ export async function createTask({ userId, source }: Actor, input: TaskCreate, o
       values (${userId}, ${input.title}, ${input.description}, ${input.priority}, ${input.due_at})
       returning
         id, title, description, priority, due_at, completed, completed_at,
-        created_at, updated_at, version,
+        created_at, updated_at, version, recurring_task_id,
         coalesce(due_at < now(), false) as overdue,
         '{}'::text[] as tags`;
     row!.tags = await linkTags(tx, userId, row!.id, input.tags);
+    if (input.recurrence) row!.recurring_task_id = await startSeries(tx, userId, row!, input);
+    const reminders = input.reminders ?? (await defaultReminders(tx, userId, input));
+    if (reminders.length > 0) await replaceReminders(tx, userId, row!.id, reminders, 'reminders.');
     const task = toTask(row!);
     await enqueue(tx, [taskEvent('com.taskfn.task.created', source, { user_id: userId, task })]);
     await onChange?.(tx, { before: null, after: task });
     return task;
   });
+}
+
+/** A task created with a recurrence is the first of its series: a template anchored at its due time. */
+async function startSeries(tx: Tx, userId: string, row: TaskRow, input: TaskCreate): Promise<string> {
+  if (!row.due_at) {
+    throw new ValidationError([{ in: 'body', path: 'recurrence', message: 'needs due_at: the series starts at the due time' }], 'body recurrence: needs due_at');
+  }
+  const { rule } = await settleRule(tx, userId, input.recurrence!, row.due_at);
+  const schedule = rule.mode === 'schedule';
+  const template = await insertTemplate(tx, userId, {
+    ...input, rule, startsAt: row.due_at, catchUp: 'all', nextAt: schedule ? nextAfter(rule, row.due_at, row.due_at) : null, generated: 1,
+  });
+  await tx`
+    update tasks
+    set recurring_task_id = ${template.id},
+      occurrence_at = ${schedule ? row.due_at : null}
+    where id = ${row.id}`;
+  return template.id;
+}
+
+async function defaultReminders(tx: Tx, userId: string, input: TaskCreate) {
+  if (!input.due_at) return [];
+  const offset = (await getSettings(userId, tx)).default_reminder_offset;
+  return offset ? [{ offset }] : [];
 }
 
 export async function findTask(userId: string, id: string, tx: Tx | typeof sql = sql): Promise<Task | null> {
@@ -102,6 +133,7 @@ export async function updateTask({ userId, source }: Actor, id: string, patch: T
       await unlinkAllTags(tx, id);
       await linkTags(tx, userId, id, patch.tags!);
     }
+    if (changed.includes('due_at')) await followTask(tx, userId, id, 'due', patch.due_at ? new Date(patch.due_at) : null);
     const task = (await findTask(userId, id, tx))!;
     await enqueue(tx, [taskEvent('com.taskfn.task.updated', source, { user_id: userId, task, changed })]);
     await onChange?.(tx, { before: current, after: task });
@@ -132,6 +164,7 @@ export async function setCompleted({ userId, source }: Actor, id: string, comple
         version = version + 1,
         updated_at = now()
       where id = ${id}`;
+    await followTask(tx, userId, id, completed ? 'completed' : 'reopened');
     const task = (await findTask(userId, id, tx))!;
     const type = completed ? 'com.taskfn.task.completed' : 'com.taskfn.task.uncompleted';
     await enqueue(tx, [taskEvent(type, source, { user_id: userId, task })]);

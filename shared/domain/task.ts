@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { Version, commaList, dateTime, text } from './fields.ts';
+import { Recurrence } from './recurrence/index.ts';
+import { ReminderList } from './reminder.ts';
 import { TagName } from './tag.ts';
 
 export const Priority = z.enum(['low', 'medium', 'high', 'critical']);
@@ -16,6 +18,10 @@ export const TaskCreate = z.strictObject({
   priority: Priority.default('medium'),
   due_at: DueAt.default(null),
   tags: Tags.default([]),
+  /** Makes the task the first of a series (it needs a due time: the series starts there). */
+  recurrence: Recurrence.optional(),
+  /** Left out, a task with a due time gets the user's default reminder offset, if any. */
+  reminders: ReminderList.optional(),
 });
 export type TaskCreate = z.infer<typeof TaskCreate>;
 
@@ -47,6 +53,8 @@ export const Task = z.object({
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
   version: z.number().int(),
+  /** The recurring template that generated this task, if one did (absent in events written before it existed). */
+  recurring_task_id: z.uuid().nullable().default(null),
 });
 export type Task = z.infer<typeof Task>;
 

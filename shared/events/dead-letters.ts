@@ -17,3 +17,10 @@ export async function recordDeadLetter({ consumer, topic, eventId, reason, paylo
     values (${consumer}, ${topic}, ${eventId ?? null}, ${reason.slice(0, 2000)}, ${text.replaceAll('\u0000', '')})`;
   log.warn({ consumer, topic, eventId, reason }, 'event dead-lettered');
 }
+
+/** A poison event: no retry can fix it and retrying would block the events behind it, so keep it and drop it. */
+export async function dropPoison(consumer: string, topic: string, raw: unknown, reason: string): Promise<'DROP'> {
+  const eventId = (raw as { id?: unknown } | null)?.id;
+  await recordDeadLetter({ consumer, topic, eventId: typeof eventId === 'string' ? eventId : undefined, reason, payload: raw });
+  return 'DROP';
+}

@@ -1,0 +1,33 @@
+import * as functions from '@google-cloud/functions-framework';
+import { z } from 'zod';
+import { checkAppToken } from '../../shared/events/function.ts';
+import { httpFunction, route } from '../../shared/http/index.ts';
+import { log } from '../../shared/observability/log.ts';
+import { tick } from '../../shared/time/tick.ts';
+
+const TickResult = z.object({
+  reminders: z.number().int(),
+  generated: z.number().int(),
+  published: z.number().int(),
+  pruned: z.object({ outbox: z.number().int(), processed: z.number().int() }),
+});
+
+const handler = httpFunction('cron-tick', [
+  route({
+    method: 'POST',
+    path: '/cron-tick',
+    summary: 'One tick: fire due reminders, generate due recurring tasks, sweep the outbox (Dapr cron binding; app API token)',
+    public: true,
+    body: z.unknown(),
+    response: TickResult,
+    handle: ({ req, log }) => {
+      checkAppToken(req);
+      return tick(log);
+    },
+  }),
+]);
+
+/** The local host runs `run` on the binding's schedule; the cluster's sidecar POSTs /cron-tick instead. */
+export const cronTick = Object.assign(handler, { run: () => tick(log.child({ fn: 'cron-tick' })) });
+
+functions.http('cron-tick', cronTick);

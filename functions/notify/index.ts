@@ -1,0 +1,32 @@
+import * as functions from '@google-cloud/functions-framework';
+import { Counter, Histogram } from 'prom-client';
+import { dropPoison } from '../../shared/events/dead-letters.ts';
+import { eventFunction } from '../../shared/events/function.ts';
+import { parseTimeEvent } from '../../shared/events/time-events.ts';
+import { topics } from '../../shared/events/topics.ts';
+import { deliver } from '../../shared/notify/deliver.ts';
+
+const outcomes = new Counter({ name: 'notifications_total', help: 'Notifications handled, by channel and outcome', labelNames: ['channel', 'outcome'] });
+const delivery = new Histogram({
+  name: 'notification_delivery_seconds',
+  help: 'From the time a reminder was due to its notification delivered',
+  labelNames: ['channel'],
+  buckets: [0.1, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300],
+});
+
+export const notify = eventFunction('notify', {
+  topic: topics.notificationEvents,
+  handle: async (raw, log) => {
+    const parsed = parseTimeEvent('com.taskfn.notification.requested', raw);
+    if (!parsed.ok) return dropPoison('notify', topics.notificationEvents.name, raw, parsed.reason);
+    const n = parsed.event.data;
+    const outcome = await deliver(n);
+    outcomes.inc({ channel: n.channel, outcome });
+    if (outcome === 'delivered' && n.fire_at) delivery.observe({ channel: n.channel }, (Date.now() - Date.parse(n.fire_at)) / 1000);
+    if (outcome !== 'failed') return 'SUCCESS';
+    log.warn({ notification: n.notification_id, channel: n.channel }, 'notification failed after its retries');
+    return dropPoison('notify', topics.notificationEvents.name, raw, `${n.channel} delivery failed after its retries`);
+  },
+});
+
+functions.http('notify', notify);

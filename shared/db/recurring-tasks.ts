@@ -1,0 +1,172 @@
+import { ConflictError, NotFoundError, ValidationError, VersionConflictError } from '../domain/errors.ts';
+import { type Rule, checkSeries, formatInZone, nextAfter, occurrences, resolveRule } from '../domain/recurrence/index.ts';
+import type { RecurringTask, RecurringTaskCreate, RecurringTaskPatch } from '../domain/recurring-task.ts';
+import type { Recurrence } from '../domain/recurrence/index.ts';
+import { writeTransaction } from '../events/outbox.ts';
+import { sql, type Tx } from './client.ts';
+import type { Actor } from './tasks.ts';
+import { insertInstances } from './recurring-instances.ts';
+import { getSettings } from './settings.ts';
+
+export interface TemplateRow {
+  id: string;
+  user_id: string;
+  title: string;
+  description: string;
+  priority: RecurringTask['priority'];
+  tags: string[];
+  recurrence: Rule;
+  mode: Rule['mode'];
+  starts_at: Date;
+  catch_up: RecurringTask['catch_up'];
+  next_at: Date | null;
+  generated: number;
+  active: boolean;
+  created_at: Date;
+  updated_at: Date;
+  version: number;
+}
+
+const columns = sql`id, user_id, title, description, priority, tags, recurrence, mode, starts_at, catch_up, next_at, generated, active, created_at, updated_at, version`;
+
+export function toRecurringTask(r: TemplateRow): RecurringTask {
+  const zone = r.recurrence.timezone;
+  return {
+    id: r.id,
+    title: r.title,
+    description: r.description,
+    priority: r.priority,
+    tags: r.tags,
+    recurrence: r.recurrence,
+    starts_at: formatInZone(r.starts_at, zone),
+    catch_up: r.catch_up,
+    next_at: r.next_at ? formatInZone(r.next_at, zone) : null,
+    generated: r.generated,
+    active: r.active,
+    created_at: r.created_at.toISOString(),
+    updated_at: r.updated_at.toISOString(),
+    version: r.version,
+  };
+}
+
+/** The rule with the user's zone filled in, checked against its start; 400 naming the field when it has no occurrence at all. */
+export async function settleRule(tx: Tx | typeof sql, userId: string, input: Recurrence, startsAt: Date, field = 'recurrence'): Promise<{ rule: Rule; first: Date }> {
+  const rule = resolveRule(input, (await getSettings(userId, tx)).timezone);
+  checkSeries(rule, startsAt);
+  const first = occurrences(rule, startsAt).next();
+  if (first.done) throw new ValidationError([{ in: 'body', path: field, message: 'has no occurrence: it ends before its first match' }], `body ${field}: has no occurrence`);
+  return { rule, first: first.value };
+}
+
+/** Now, to the minute: a series started "now" keeps whole-minute times. */
+const thisMinute = () => new Date(Math.floor(Date.now() / 60_000) * 60_000);
+
+export async function insertTemplate(
+  tx: Tx,
+  userId: string,
+  t: { title: string; description: string; priority: string; tags: string[]; rule: Rule; startsAt: Date; catchUp: string; nextAt: Date | null; generated: number },
+): Promise<TemplateRow> {
+  const [row] = await tx<TemplateRow[]>`
+    insert into recurring_tasks (user_id, title, description, priority, tags, recurrence, mode, starts_at, catch_up, next_at, generated)
+    values (
+      ${userId}, ${t.title}, ${t.description}, ${t.priority}, ${t.tags}::text[], ${tx.json(t.rule)}, ${t.rule.mode},
+      ${t.startsAt}, ${t.catchUp}, ${t.nextAt}, ${t.generated}
+    )
+    returning ${columns}`;
+  return row!;
+}
+
+/**
+ * A template. `schedule`: its first occurrence waits for the tick. `on_completion`: its first task
+ * is created now, due at the first occurrence, and each completion creates the next.
+ */
+export async function createRecurringTask({ userId, source }: Actor, input: RecurringTaskCreate): Promise<RecurringTask> {
+  return writeTransaction(async (tx) => {
+    const startsAt = input.starts_at ? new Date(input.starts_at) : thisMinute();
+    const { rule, first } = await settleRule(tx, userId, input.recurrence, startsAt);
+    const schedule = rule.mode === 'schedule';
+    const template = await insertTemplate(tx, userId, {
+      ...input, rule, startsAt, catchUp: input.catch_up, nextAt: schedule ? first : null, generated: schedule ? 0 : 1,
+    });
+    if (!schedule) {
+      await insertInstances(tx, source, [{ template, dueAt: first, occurrenceAt: null, recursFrom: null, tags: input.tags, copyRemindersFrom: null }]);
+    }
+    return toRecurringTask(template);
+  });
+}
+
+export async function listRecurringTasks(userId: string, status: 'active' | 'inactive' | 'all'): Promise<RecurringTask[]> {
+  const rows = await sql<TemplateRow[]>`
+    select ${columns}
+    from recurring_tasks
+    where user_id = ${userId}
+      ${status === 'all' ? sql`` : sql`and active = ${status === 'active'}`}
+    order by created_at, id`;
+  return rows.map(toRecurringTask);
+}
+
+export async function getRecurringTask(userId: string, id: string): Promise<RecurringTask> {
+  const [row] = await sql<TemplateRow[]>`select ${columns} from recurring_tasks where id = ${id} and user_id = ${userId}`;
+  if (!row) throw new NotFoundError('recurring task');
+  return toRecurringTask(row);
+}
+
+async function lockTemplate(tx: Tx, userId: string, id: string, expected?: number): Promise<TemplateRow> {
+  const [row] = await tx<TemplateRow[]>`select ${columns} from recurring_tasks where id = ${id} and user_id = ${userId} for update`;
+  if (!row) throw new NotFoundError('recurring task');
+  if (expected !== undefined && row.version !== expected) throw new VersionConflictError(toRecurringTask(row));
+  return row;
+}
+
+/**
+ * Changes a template. A new rule or start (or reactivation) moves the next occurrence to the first
+ * one from now on: changing a rule never back-fills the past. The mode stays what it was made with.
+ */
+export async function updateRecurringTask({ userId }: Actor, id: string, patch: RecurringTaskPatch, expected?: number): Promise<RecurringTask> {
+  return writeTransaction(async (tx) => {
+    const current = await lockTemplate(tx, userId, id, expected);
+    const startsAt = patch.starts_at ? new Date(patch.starts_at) : current.starts_at;
+    let rule = current.recurrence;
+    if (patch.recurrence) {
+      rule = (await settleRule(tx, userId, patch.recurrence, startsAt)).rule;
+      if (rule.mode !== current.mode) {
+        throw new ConflictError('mode_fixed', 'a template keeps the mode it was created with; create a new one to change it');
+      }
+    } else if (patch.starts_at) {
+      await settleRule(tx, userId, rule, startsAt, 'starts_at');
+    }
+    const reschedule = patch.recurrence !== undefined || patch.starts_at !== undefined || (patch.active === true && !current.active);
+    const active = patch.active ?? current.active;
+    const now = new Date();
+    const from = new Date(Math.max(now.getTime(), startsAt.getTime()) - 1);
+    const nextAt = !active || rule.mode !== 'schedule' ? null : reschedule ? nextAfter(rule, startsAt, from) : current.next_at;
+    const [row] = await tx<TemplateRow[]>`
+      update recurring_tasks
+      set title = ${patch.title ?? current.title},
+        description = ${patch.description ?? current.description},
+        priority = ${patch.priority ?? current.priority},
+        tags = ${patch.tags ?? current.tags}::text[],
+        recurrence = ${tx.json(rule)},
+        starts_at = ${startsAt},
+        catch_up = ${patch.catch_up ?? current.catch_up},
+        active = ${active},
+        next_at = ${nextAt},
+        version = version + 1,
+        updated_at = now()
+      where id = ${id}
+      returning ${columns}`;
+    return toRecurringTask(row!);
+  });
+}
+
+/** Deactivates: nothing more is generated, and the template and the tasks it made stay. */
+export async function deactivateRecurringTask({ userId }: Actor, id: string, expected?: number): Promise<void> {
+  await writeTransaction(async (tx) => {
+    const current = await lockTemplate(tx, userId, id, expected);
+    if (!current.active) return;
+    await tx`
+      update recurring_tasks
+      set active = false, next_at = null, version = version + 1, updated_at = now()
+      where id = ${id}`;
+  });
+}

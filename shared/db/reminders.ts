@@ -1,0 +1,139 @@
+import { NotFoundError, ValidationError } from '../domain/errors.ts';
+import { type Reminder, type ReminderInput, fireAt } from '../domain/reminder.ts';
+import { sql, type Tx } from './client.ts';
+import { getSettings } from './settings.ts';
+
+interface Row {
+  id: string;
+  task_id: string;
+  offset_text: string | null;
+  at: Date | null;
+  fire_at: Date | null;
+  status: Reminder['status'];
+  attempts: number;
+  sent_at: Date | null;
+  created_at: Date;
+}
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+const toReminder = (r: Row): Reminder => ({
+  id: r.id,
+  task_id: r.task_id,
+  offset: r.offset_text,
+  at: iso(r.at),
+  fire_at: iso(r.fire_at),
+  status: r.status,
+  attempts: r.attempts,
+  sent_at: iso(r.sent_at),
+  created_at: r.created_at.toISOString(),
+});
+
+const columns = sql`id, task_id, offset_text, at, fire_at, status, attempts, sent_at, created_at`;
+
+async function ownedTask(tx: Tx | typeof sql, userId: string, taskId: string, lock = false) {
+  const [task] = await tx<{ due_at: Date | null; completed: boolean }[]>`
+    select due_at, completed
+    from tasks
+    where id = ${taskId}
+      and user_id = ${userId}
+    ${lock ? tx`for update` : tx``}`;
+  if (!task) throw new NotFoundError('task');
+  return task;
+}
+
+export async function listReminders(userId: string, taskId: string): Promise<Reminder[]> {
+  await ownedTask(sql, userId, taskId);
+  const rows = await sql<Row[]>`
+    select ${columns}
+    from reminders
+    where task_id = ${taskId}
+    order by fire_at nulls last, created_at, id`;
+  return rows.map(toReminder);
+}
+
+/**
+ * Replaces a task's reminders in the caller's transaction. Offsets need a due time; a reminder of a
+ * completed task is stored cancelled, so reopening the task brings it back.
+ */
+export async function replaceReminders(tx: Tx, userId: string, taskId: string, inputs: ReminderInput[], where: string = ''): Promise<Reminder[]> {
+  const task = await ownedTask(tx, userId, taskId, true);
+  const bad = inputs.flatMap((r, i) => (r.offset !== undefined && !task.due_at ? [{ in: 'body' as const, path: `${where}${i}.offset`, message: 'needs the task to have a due time' }] : []));
+  if (bad.length > 0) throw new ValidationError(bad, `body ${bad[0]!.path}: ${bad[0]!.message}`);
+  const { timezone } = await getSettings(userId, tx);
+  await tx`
+    delete from reminders
+    where task_id = ${taskId}`;
+  if (inputs.length === 0) return [];
+  const rows = inputs.map((r) => {
+    const at = r.at ? new Date(r.at) : null;
+    return {
+      user_id: userId,
+      task_id: taskId,
+      offset_text: r.offset ?? null,
+      at,
+      fire_at: fireAt({ offset: r.offset ?? null, at }, task.due_at, timezone),
+      status: task.completed ? 'cancelled' : 'scheduled',
+    };
+  });
+  const stored = await tx<Row[]>`
+    insert into reminders ${tx(rows, 'user_id', 'task_id', 'offset_text', 'at', 'fire_at', 'status')}
+    returning ${columns}`;
+  return stored.map(toReminder).sort((a, b) => (a.fire_at ?? '\uffff').localeCompare(b.fire_at ?? '\uffff'));
+}
+
+export async function setReminders(userId: string, taskId: string, inputs: ReminderInput[]): Promise<Reminder[]> {
+  return sql.begin((tx) => replaceReminders(tx, userId, taskId, inputs));
+}
+
+export async function deleteReminder(userId: string, taskId: string, reminderId: string): Promise<void> {
+  const rows = await sql`
+    delete from reminders
+    where id = ${reminderId}
+      and task_id = ${taskId}
+      and user_id = ${userId}
+    returning id`;
+  if (rows.length === 0) throw new NotFoundError('reminder');
+}
+
+/**
+ * Keeps a task's reminders in step with it, in the transaction that changed the task: a new due
+ * time moves offset reminders (and re-arms one already sent if its new time is still ahead);
+ * completing or deleting cancels what is pending; reopening restores what is still ahead.
+ */
+export async function followTask(tx: Tx, userId: string, taskId: string, change: 'due' | 'completed' | 'reopened' | 'deleted', dueAt?: Date | null): Promise<void> {
+  if (change === 'completed' || change === 'deleted') {
+    await tx`
+      update reminders
+      set status = 'cancelled'
+      where task_id = ${taskId}
+        and status = 'scheduled'`;
+    return;
+  }
+  if (change === 'reopened') {
+    await tx`
+      update reminders
+      set status = 'scheduled'
+      where task_id = ${taskId}
+        and status = 'cancelled'
+        and fire_at > now()`;
+    return;
+  }
+  const offsets = await tx<{ id: string; offset_text: string; status: Reminder['status'] }[]>`
+    select id, offset_text, status
+    from reminders
+    where task_id = ${taskId}
+      and offset_text is not null`;
+  if (offsets.length === 0) return;
+  const { timezone } = await getSettings(userId, tx);
+  const now = Date.now();
+  for (const r of offsets) {
+    const next = fireAt({ offset: r.offset_text, at: null }, dueAt ?? null, timezone);
+    const rearm = r.status === 'sent' && next !== null && next.getTime() > now;
+    await tx`
+      update reminders
+      set fire_at = ${next},
+        status = ${rearm ? 'scheduled' : r.status}::reminder_status
+      where id = ${r.id}`;
+  }
+}
