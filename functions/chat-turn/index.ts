@@ -3,6 +3,7 @@ import { ChatHistory, ChatReply, ChatRequest } from '../../shared/chat/messages.
 import { modelFromConfig } from '../../shared/chat/model.ts';
 import { type Chat, createChat } from '../../shared/chat/turn.ts';
 import { getConfig } from '../../shared/config.ts';
+import { getSettings } from '../../shared/db/settings.ts';
 import { IdParams } from '../../shared/domain/fields.ts';
 import { httpFunction, route } from '../../shared/http/index.ts';
 import { storeFromConfig } from '../../shared/state/stores.ts';
@@ -18,7 +19,7 @@ const service = () =>
       model,
       maxToolCalls: config.CHAT_MAX_TOOL_CALLS,
       ttlSeconds: config.CHAT_TTL_SECONDS,
-      timeZoneOf: () => Promise.resolve('UTC'),
+      timeZoneOf: async (userId) => (await getSettings(userId)).timezone,
     }),
   ));
 

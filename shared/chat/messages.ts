@@ -23,14 +23,10 @@ export const ChatAction = z.object({
 });
 export type ChatAction = z.infer<typeof ChatAction>;
 
-/**
- * A tool call a model plans: `task_from` takes the task id from the result of an earlier call of the
- * same plan (a task the plan creates), `choose` marks the call waiting for the user's pick.
- */
+/** A tool call a model plans; `choose` marks a call waiting for the user's pick of its task. */
 export const Planned = z.object({
   tool: ToolName,
   args: z.record(z.string(), z.unknown()),
-  task_from: z.number().int().min(0).optional(),
   choose: z.literal(true).optional(),
 });
 export type Planned = z.infer<typeof Planned>;

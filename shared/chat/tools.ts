@@ -1,20 +1,23 @@
 import { z } from 'zod';
+import { sql } from '../db/client.ts';
+import { replaceReminders } from '../db/reminders.ts';
 import { listTasks } from '../db/task-list.ts';
+import { lockOwnTask, setTaskRecurrence } from '../db/task-series.ts';
 import * as tasks from '../db/tasks.ts';
 import { AppError } from '../domain/errors.ts';
+import { Recurrence } from '../domain/recurrence/index.ts';
+import { type ReminderInput, ReminderList } from '../domain/reminder.ts';
 import { type Task, TaskCreate, TaskPatch, TaskQuery } from '../domain/task.ts';
 import { validationError } from '../http/errors.ts';
 import type { ChatAction, ToolName } from './messages.ts';
-import { recordChange } from './undo-log.ts';
+import { type TurnContext, recordChange, reminderInputs } from './undo-log.ts';
 
 // The assistant's tools. Each calls the same service as the HTTP function, as the calling user
 // only, with its arguments checked by the same zod schema: a message can neither reach another
 // user's tasks nor skip validation. Write tools record what they change, for undo.
 
-export interface ToolContext {
+export interface ToolContext extends TurnContext {
   actor: tasks.Actor;
-  conversationId: string;
-  turnId: string;
 }
 
 type Result = Record<string, unknown>;
@@ -41,14 +44,23 @@ export const brief = (t: Task) => ({
 
 const TaskId = z.uuid('must be a UUID').describe('the id of one of the user’s tasks, as list_tasks answers it');
 
-/** Tools that need services another issue provides answer this until then. */
-const notYet = (what: string) => () => Promise.resolve({ error: { code: 'not_available', message: `${what} are not available yet` } });
+/** Logs the change a task service made, in its transaction. */
+const logged = (ctx: ToolContext, name: ToolName): tasks.OnChange => (tx, { before, after }) => recordChange(tx, ctx, name, before, after);
 
 export const tools: Record<ToolName, Tool> = {
   add_task: tool({
-    description: 'Create a task. due_at is ISO 8601 with an offset, in the user’s time zone.',
+    description:
+      'Create a task. due_at is ISO 8601 with an offset, in the user’s time zone. recurrence makes it the first of a series ' +
+      '(it needs due_at); reminders replace the user’s default reminder.',
     args: TaskCreate,
-    run: async (ctx, args) => ({ task: brief(await tasks.createTask(ctx.actor, args, recordChange(ctx, 'add_task'))) }),
+    run: async (ctx, args) => {
+      let reminders: ReminderInput[] = [];
+      const task = await tasks.createTask(ctx.actor, args, async (tx, { after }) => {
+        reminders = await reminderInputs(tx, after!.id);
+        await recordChange(tx, ctx, 'add_task', null, { ...after!, reminders });
+      });
+      return { task: brief(task), ...(reminders.length > 0 ? { reminders } : {}), ...(args.recurrence ? { recurrence: args.recurrence } : {}) };
+    },
   }),
   list_tasks: tool({
     description: 'List the user’s tasks with the filters of GET /api/tasks (status open by default; overdue "true"; comma lists for priority and tag; q searches titles and descriptions).',
@@ -62,38 +74,50 @@ export const tools: Record<ToolName, Tool> = {
     description: 'Change fields of one task (title, description, priority, due_at, tags).',
     args: z.strictObject({ task_id: TaskId, changes: TaskPatch }),
     run: async (ctx, { task_id, changes: { version, ...patch } }) => ({
-      task: brief(await tasks.updateTask(ctx.actor, task_id, patch, version, recordChange(ctx, 'update_task'))),
+      task: brief(await tasks.updateTask(ctx.actor, task_id, patch, version, logged(ctx, 'update_task'))),
     }),
   }),
   complete_task: tool({
     description: 'Mark one task done, or open again with completed: false.',
     args: z.strictObject({ task_id: TaskId, completed: z.boolean().default(true) }),
     run: async (ctx, { task_id, completed }) => ({
-      task: brief(await tasks.setCompleted(ctx.actor, task_id, completed, undefined, recordChange(ctx, 'complete_task'))),
+      task: brief(await tasks.setCompleted(ctx.actor, task_id, completed, undefined, logged(ctx, 'complete_task'))),
     }),
   }),
   delete_task: tool({
     description: 'Delete one task.',
     args: z.strictObject({ task_id: TaskId }),
     run: async (ctx, { task_id }) => {
-      const seen: { task?: Task } = {};
-      const record = recordChange(ctx, 'delete_task');
-      await tasks.deleteTask(ctx.actor, task_id, undefined, async (tx, change) => {
-        seen.task = change.before!;
-        await record(tx, change);
-      });
-      return { deleted: brief(seen.task!) };
+      // Its reminders go with it (a cascade), so they are read first, at the version deleted.
+      const task = await tasks.getTask(ctx.actor.userId, task_id);
+      const reminders = await reminderInputs(sql, task_id);
+      await tasks.deleteTask(ctx.actor, task_id, task.version, (tx, { before }) => recordChange(tx, ctx, 'delete_task', { ...before!, reminders }, null));
+      return { deleted: brief(task) };
     },
   }),
   set_reminder: tool({
-    description: 'Replace the reminders of one task: each {"offset": ISO 8601 duration before the due time, like "PT30M" or "P1D"} or {"at": ISO 8601}.',
-    args: z.strictObject({ task_id: TaskId, reminders: z.array(z.record(z.string(), z.unknown())).max(20) }),
-    run: notYet('reminders'),
+    description: 'Replace the reminders of one task: each {"offset": ISO 8601 duration before the due time, like "PT30M" or "P1D"} or {"at": ISO 8601 time}; [] removes them.',
+    args: z.strictObject({ task_id: TaskId, reminders: ReminderList }),
+    run: async (ctx, { task_id, reminders }) =>
+      sql.begin(async (tx) => {
+        const task = await lockOwnTask(tx, ctx.actor.userId, task_id);
+        const before = await reminderInputs(tx, task_id);
+        const stored = await replaceReminders(tx, ctx.actor.userId, task_id, reminders, 'reminders.');
+        await recordChange(tx, ctx, 'set_reminder', { ...task, reminders: before }, { ...task, reminders: await reminderInputs(tx, task_id) });
+        return { task: brief(task), reminders: stored.map((r) => ({ ...(r.offset ? { offset: r.offset } : { at: r.at }), fire_at: r.fire_at })) };
+      }),
   }),
   set_recurrence: tool({
-    description: 'Make one task repeat (RFC 5545 names: freq, interval, by_weekday, by_month_day, until, count, timezone), or stop it repeating with null.',
-    args: z.strictObject({ task_id: TaskId, recurrence: z.record(z.string(), z.unknown()).nullable() }),
-    run: notYet('repeating tasks'),
+    description:
+      'Make one task repeat from its due time (RFC 5545 names: freq, interval, by_weekday like "MO", by_month_day, until, count; ' +
+      'mode on_completion makes the next task when this one is done, schedule makes one per occurrence), or stop it repeating with null.',
+    args: z.strictObject({ task_id: TaskId, recurrence: Recurrence.nullable() }),
+    run: async (ctx, { task_id, recurrence }) => {
+      const { task, recurring_task } = await setTaskRecurrence(ctx.actor, task_id, recurrence, (tx, { before, after }) =>
+        recordChange(tx, ctx, 'set_recurrence', before, after),
+      );
+      return { task: brief(task), recurrence: recurring_task ? recurring_task.recurrence : null };
+    },
   }),
 };
 

@@ -1,6 +1,7 @@
 import { sql, type Tx } from '../db/client.ts';
-import type { OnChange } from '../db/tasks.ts';
+import type { Series } from '../db/task-series.ts';
 import { ConflictError } from '../domain/errors.ts';
+import type { ReminderInput } from '../domain/reminder.ts';
 import type { Task } from '../domain/task.ts';
 import type { ToolName } from './messages.ts';
 
@@ -8,22 +9,39 @@ import type { ToolName } from './messages.ts';
 // after, written in the transaction of the change itself, so that a change never exists without
 // the record that can revert it.
 
+/** A task as a change found or left it; with its reminders or its series when the change was about those. */
+export type Snapshot = Task & { reminders?: ReminderInput[]; series?: Series | null };
+
 export interface LoggedAction {
   id: string;
   tool: ToolName;
   task_id: string;
-  before: Task | null;
-  after: Task | null;
+  before: Snapshot | null;
+  after: Snapshot | null;
 }
 
-/** The hook a write tool hands to its service: it logs the change in the change's transaction. */
-export function recordChange(ctx: { actor: { userId: string }; conversationId: string; turnId: string }, tool: ToolName): OnChange {
-  return async (tx, { before, after }) => {
-    const json = (t: Task | null) => (t ? tx.json(t) : null);
-    await tx`
-      insert into chat_actions (user_id, conversation_id, turn_id, tool, task_id, before, after)
-      values (${ctx.actor.userId}, ${ctx.conversationId}, ${ctx.turnId}, ${tool}, ${(after ?? before)!.id}, ${json(before)}, ${json(after)})`;
-  };
+export interface TurnContext {
+  actor: { userId: string };
+  conversationId: string;
+  turnId: string;
+}
+
+/** A task's reminders as they were given (an offset or a time), oldest first. */
+export async function reminderInputs(tx: Tx | typeof sql, taskId: string): Promise<ReminderInput[]> {
+  const rows = await tx<{ offset_text: string | null; at: Date | null }[]>`
+    select offset_text, at
+    from reminders
+    where task_id = ${taskId}
+    order by created_at, id`;
+  return rows.map((r) => (r.offset_text !== null ? { offset: r.offset_text } : { at: r.at!.toISOString() }));
+}
+
+/** Logs one change of a turn, in the change's transaction. */
+export async function recordChange(tx: Tx, ctx: TurnContext, tool: ToolName, before: Snapshot | null, after: Snapshot | null): Promise<void> {
+  const json = (s: Snapshot | null) => (s ? tx.json(s as Parameters<typeof tx.json>[0]) : null);
+  await tx`
+    insert into chat_actions (user_id, conversation_id, turn_id, tool, task_id, before, after)
+    values (${ctx.actor.userId}, ${ctx.conversationId}, ${ctx.turnId}, ${tool}, ${(after ?? before)!.id}, ${json(before)}, ${json(after)})`;
 }
 
 /** The newest turn's actions not yet undone, newest first: what an undo reverts. */

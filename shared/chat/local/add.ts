@@ -1,11 +1,10 @@
-import type { Planned } from '../messages.ts';
 import { firstOccurrence, takePriority, takeReminderOffset, takeRule, takeTags } from './phrases.ts';
-import { type ParseContext, type Plan, reply } from './plan.ts';
+import { type ParseContext, type Plan, act, reply } from './plan.ts';
 import { isoIn, resolve, takeWhen } from './time.ts';
 import { quote } from './wording.ts';
 
-// "add pay rent on the 1st of every month, remind me a day before": a new task, and the repeat
-// rule and reminders said with it. Those follow as calls on the task the first call creates.
+// "add pay rent on the 1st of every month, remind me a day before": a new task with the repeat
+// rule and reminders said with it, in one add_task call (one transaction, like POST /api/tasks).
 
 // "add a note to X: ..." and the like change a task rather than add one.
 const addVerb =
@@ -57,14 +56,14 @@ export function parseAdd(text: string, ctx: ParseContext): Plan | null {
   if (offset.value && !due) return reply(`A reminder before the due time needs one: say when ${quote(title)} is due.`);
   if (remindAtDue && !due && !remindAt) return reply(`When should I remind you? For example: “remind me to ${title} tomorrow at 9”.`);
 
-  const actions: Planned[] = [
-    {
-      tool: 'add_task',
-      args: { title, ...(priority.value ? { priority: priority.value } : {}), ...(due ? { due_at: due } : {}), ...(tags.value ? { tags: tags.value } : {}) },
-    },
-  ];
-  if (rule.value) actions.push({ tool: 'set_recurrence', args: { recurrence: { ...rule.value, timezone: ctx.timeZone } }, task_from: 0 });
   const reminders = [...(offset.value ? [{ offset: offset.value }] : []), ...(remindAt ? [{ at: remindAt }] : remindAtDue && due ? [{ at: due }] : [])];
-  if (reminders.length > 0) actions.push({ tool: 'set_reminder', args: { reminders }, task_from: 0 });
-  return { kind: 'actions', actions };
+  const args = {
+    title,
+    ...(priority.value ? { priority: priority.value } : {}),
+    ...(due ? { due_at: due } : {}),
+    ...(tags.value ? { tags: tags.value } : {}),
+    ...(rule.value ? { recurrence: { ...rule.value, timezone: ctx.timeZone } } : {}),
+    ...(reminders.length > 0 ? { reminders } : {}),
+  };
+  return act({ tool: 'add_task', args });
 }

@@ -28,13 +28,7 @@ export function createLocalModel(): ChatModel {
       const plan = parseMessage(message, { now, timeZone, tasks: page.items, pending: last?.pending, recent: recentTask(last) });
       if (plan.kind === 'undo') return { reply: 'Say “undo” on its own to undo the last change.' };
       if (plan.kind === 'reply') return { reply: plan.text, pending: plan.pending };
-      const results: (Record<string, unknown> | undefined)[] = [];
-      for (const [i, planned] of plan.actions.entries()) {
-        const from = planned.task_from === undefined ? undefined : (results[planned.task_from]?.task as { id?: string } | undefined);
-        // A call on a task the plan meant to create, which was not created, is not made.
-        if (planned.task_from !== undefined && !from?.id) continue;
-        results[i] = await tools.run(planned.tool, from?.id ? { ...planned.args, task_id: from.id } : planned.args);
-      }
+      for (const planned of plan.actions) await tools.run(planned.tool, planned.args);
       return { reply: describe(tools.actions, timeZone) };
     },
   };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Planned } from '../messages.ts';
+import { tools } from '../tools.ts';
 import type { Candidate } from './match.ts';
 import { type ParseContext, type Plan, help, isUndo, parseMessage } from './parse.ts';
 
@@ -28,17 +29,15 @@ const ctx: ParseContext = { now: new Date('2026-11-23T10:00:00Z'), timeZone: 'Eu
 
 const tz = 'Europe/Berlin';
 const acts = (...actions: Planned[]): Plan => ({ kind: 'actions', actions });
-const add = (args: Record<string, unknown>, ...more: Planned[]) => acts({ tool: 'add_task', args }, ...more);
+const add = (args: Record<string, unknown>) => acts({ tool: 'add_task', args });
 const list = (args: Record<string, string>) => acts({ tool: 'list_tasks', args: { ...args, sort: 'due_at', limit: '20' } });
 const update = (n: number, changes: Record<string, unknown>) => acts({ tool: 'update_task', args: { task_id: id(n), changes } });
 const complete = (n: number, completed = true) => acts({ tool: 'complete_task', args: { task_id: id(n), completed } });
 const remove = (n: number) => acts({ tool: 'delete_task', args: { task_id: id(n) } });
-const remind = (reminders: unknown[], n?: number): Planned =>
-  n === undefined ? { tool: 'set_reminder', args: { reminders }, task_from: 0 } : { tool: 'set_reminder', args: { task_id: id(n), reminders } };
-const repeat = (rule: Record<string, unknown> | null, n?: number): Planned => {
-  const recurrence = rule && { ...rule, timezone: tz };
-  return n === undefined ? { tool: 'set_recurrence', args: { recurrence }, task_from: 0 } : { tool: 'set_recurrence', args: { task_id: id(n), recurrence } };
-};
+const remind = (reminders: unknown[], n: number): Planned => ({ tool: 'set_reminder', args: { task_id: id(n), reminders } });
+const repeat = (rule: Record<string, unknown> | null, n: number): Planned => ({ tool: 'set_recurrence', args: { task_id: id(n), recurrence: rule && { ...rule, timezone: tz } } });
+/** A repeat rule said with a new task, as add_task takes it. */
+const every = (rule: Record<string, unknown>) => ({ recurrence: { ...rule, timezone: tz } });
 const says = (text: RegExp) => ({ says: text });
 const refusal = says(/^I only change your own tasks, one at a time/);
 const notUnderstood = says(/^I did not understand that/);
@@ -72,16 +71,16 @@ const table: [string, Plan | { says: RegExp }][] = [
   // add with repeat rules and reminders
   [
     'add pay rent on the 1st of every month, remind me a day before',
-    add({ title: 'pay rent', due_at: '2026-12-01T09:00:00+01:00' }, repeat({ freq: 'monthly', by_month_day: [1] }), remind([{ offset: 'P1D' }])),
+    add({ title: 'pay rent', due_at: '2026-12-01T09:00:00+01:00', ...every({ freq: 'monthly', by_month_day: [1] }), reminders: [{ offset: 'P1D' }] }),
   ],
-  ['add water plants every weekday at 9', add({ title: 'water plants', due_at: '2026-11-24T09:00:00+01:00' }, repeat({ freq: 'weekly', by_weekday: weekdays }))],
-  ['add rent every month on the 1st', add({ title: 'rent', due_at: '2026-12-01T09:00:00+01:00' }, repeat({ freq: 'monthly', by_month_day: [1] }))],
-  ['add take out trash every other day', add({ title: 'take out trash', due_at: '2026-11-24T09:00:00+01:00' }, repeat({ freq: 'daily', interval: 2 }))],
-  ['add check mail every monday and thursday at 8am', add({ title: 'check mail', due_at: '2026-11-26T08:00:00+01:00' }, repeat({ freq: 'weekly', by_weekday: ['MO', 'TH'] }))],
-  ['add sync with #team weekly', add({ title: 'sync', due_at: '2026-11-24T09:00:00+01:00', tags: ['team'] }, repeat({ freq: 'weekly' }))],
-  ['add invoice on the last day of every month', add({ title: 'invoice', due_at: '2026-11-30T09:00:00+01:00' }, repeat({ freq: 'monthly', by_month_day: [-1] }))],
-  ['remind me to call mom at 5pm', add({ title: 'call mom', due_at: '2026-11-23T17:00:00+01:00' }, remind([{ at: '2026-11-23T17:00:00+01:00' }]))],
-  ['add report tomorrow at 5pm, remind me 2 hours before', add({ title: 'report', due_at: '2026-11-24T17:00:00+01:00' }, remind([{ offset: 'PT2H' }]))],
+  ['add water plants every weekday at 9', add({ title: 'water plants', due_at: '2026-11-24T09:00:00+01:00', ...every({ freq: 'weekly', by_weekday: weekdays }) })],
+  ['add rent every month on the 1st', add({ title: 'rent', due_at: '2026-12-01T09:00:00+01:00', ...every({ freq: 'monthly', by_month_day: [1] }) })],
+  ['add take out trash every other day', add({ title: 'take out trash', due_at: '2026-11-24T09:00:00+01:00', ...every({ freq: 'daily', interval: 2 }) })],
+  ['add check mail every monday and thursday at 8am', add({ title: 'check mail', due_at: '2026-11-26T08:00:00+01:00', ...every({ freq: 'weekly', by_weekday: ['MO', 'TH'] }) })],
+  ['add sync with #team weekly', add({ title: 'sync', due_at: '2026-11-24T09:00:00+01:00', tags: ['team'], ...every({ freq: 'weekly' }) })],
+  ['add invoice on the last day of every month', add({ title: 'invoice', due_at: '2026-11-30T09:00:00+01:00', ...every({ freq: 'monthly', by_month_day: [-1] }) })],
+  ['remind me to call mom at 5pm', add({ title: 'call mom', due_at: '2026-11-23T17:00:00+01:00', reminders: [{ at: '2026-11-23T17:00:00+01:00' }] })],
+  ['add report tomorrow at 5pm, remind me 2 hours before', add({ title: 'report', due_at: '2026-11-24T17:00:00+01:00', reminders: [{ offset: 'PT2H' }] })],
   ['remind me to call mom', says(/^When should I remind you\?/)],
   ['add pay rent, remind me a day before', says(/^A reminder before the due time needs one/)],
   // questions
@@ -181,6 +180,17 @@ describe('the local parser', () => {
       if (plan.kind !== 'actions') continue;
       for (const a of plan.actions) if (a.args.task_id !== undefined) assert.ok(own.has(a.args.task_id as string), `${message}: ${JSON.stringify(a)}`);
       assert.ok(plan.actions.filter((a) => a.tool === 'delete_task').length <= 1, message);
+    }
+  });
+
+  it('plans only calls whose arguments the tools’ own zod schemas accept', () => {
+    for (const [message] of table) {
+      const plan = parseMessage(message, ctx);
+      if (plan.kind !== 'actions') continue;
+      for (const a of plan.actions) {
+        const parsed = tools[a.tool].args.safeParse(a.args);
+        assert.ok(parsed.success, `${message}: ${JSON.stringify(a)} ${parsed.error?.message}`);
+      }
     }
   });
 

@@ -37,6 +37,11 @@ export function describeOffset(iso: string): string {
   return `${and(parts)} before`;
 }
 
+type Reminder = { offset?: string; at?: string };
+
+const remindersText = (list: Reminder[], tz: string) =>
+  `reminder${list.length > 1 ? 's' : ''} ${and(list.map((r) => (r.offset ? describeOffset(r.offset) : `at ${formatWhen(r.at!, tz)}`)))}`;
+
 function details(t: BriefTask, tz: string): string {
   return [
     t.due_at ? `due ${formatWhen(t.due_at, tz)}` : '',
@@ -57,7 +62,6 @@ function changed(field: string, t: BriefTask, tz: string): string {
 
 const errorText = (a: ChatAction): string => {
   const e = a.result.error as { code: string; message: string };
-  if (e.code === 'not_available') return `${e.message.charAt(0).toUpperCase()}${e.message.slice(1)}.`;
   if (e.code === 'tool_limit') return `Stopped there: ${e.message}.`;
   if (e.code === 'not_found') return 'That task does not exist any more.';
   if (e.code === 'version_conflict') return 'That task changed meanwhile; nothing was done.';
@@ -70,7 +74,9 @@ function sentence(a: ChatAction, tz: string): string {
   const task = a.result.task as BriefTask | undefined;
   switch (a.tool) {
     case 'add_task': {
-      const d = details(task!, tz);
+      const rule = a.result.recurrence as Record<string, unknown> | undefined;
+      const reminders = a.result.reminders as Reminder[] | undefined;
+      const d = [details(task!, tz), rule ? `repeats ${describeRule(rule)}` : '', reminders ? remindersText(reminders, tz) : ''].filter(Boolean).join(', ');
       return `Added ${quote(task!.title)}${d ? `, ${d}` : ''}.`;
     }
     case 'list_tasks': {
@@ -88,13 +94,12 @@ function sentence(a: ChatAction, tz: string): string {
     case 'delete_task':
       return `Deleted ${quote((a.result.deleted as BriefTask).title)}.`;
     case 'set_reminder': {
-      const list = a.args.reminders as { offset?: string; at?: string }[];
-      if (list.length === 0) return 'Removed its reminders.';
-      return `Reminder${list.length > 1 ? 's' : ''}: ${and(list.map((r) => (r.offset ? describeOffset(r.offset) : `at ${formatWhen(r.at!, tz)}`)))}.`;
+      const list = a.args.reminders as Reminder[];
+      return list.length === 0 ? `Removed the reminders of ${quote(task!.title)}.` : `R${remindersText(list, tz).slice(1)} for ${quote(task!.title)}.`;
     }
     case 'set_recurrence': {
       const rule = a.args.recurrence as Record<string, unknown> | null;
-      return rule ? `Repeats ${describeRule(rule)}.` : 'No longer repeats.';
+      return rule ? `${quote(task!.title)} repeats ${describeRule(rule)}.` : `${quote(task!.title)} no longer repeats.`;
     }
     default:
       return `${a.tool} done.`;
