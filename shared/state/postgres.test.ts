@@ -24,6 +24,17 @@ describe('postgres conversation store', () => {
     assert.ok(row!.left > ttlSeconds - 60 && row!.left <= ttlSeconds, String(row!.left));
   });
 
+  it('keeps no more message rows than the cap, and none of an expired conversation', async () => {
+    const [user, id] = [newUser(), randomUUID()];
+    const key = conversationKey(user, id);
+    const rows = async () => Number((await sql`select count(*) from chat_messages where key = ${key}`)[0]!.count);
+    for (let i = 0; i < 7; i++) await make(10).append(user, id, [message(`q${i}`), message(`a${i}`, 'assistant')]);
+    assert.equal(await rows(), 10);
+    await sql`update chat_conversations set expires_at = now() - interval '1 second' where key = ${key}`;
+    await make(10).append(user, id, [message('again')]);
+    assert.equal(await rows(), 1);
+  });
+
   it('stores the conversation under taskfn::conversation::{user}::{conversation}', async () => {
     const id = randomUUID();
     await make().append('alice|admin', id, [message('hi')]);

@@ -4,35 +4,35 @@ import type { Planned } from '../messages.ts';
 import { cleanTitle } from './add.ts';
 import { type Candidate, matchTask } from './match.ts';
 import { levelPattern, priorityOf, readOffset, takeRule } from './phrases.ts';
-import { type ParseContext, type Plan, onTask, reply } from './plan.ts';
+import { type Plan, type WithTasks, onTask, reply } from './plan.ts';
 import { amount, amountPattern, isoIn, resolve, takeWhen } from './time.ts';
 import { quote } from './wording.ts';
 
 // Changes to a task named by words of its title: done, reopen, delete, rename, move, priority,
 // tags, note, reminders, repeat. Each pattern reads the reference and the new value.
 
-type Rule = [RegExp, (m: RegExpExecArray, ctx: ParseContext) => Plan];
+type Rule = [RegExp, (m: RegExpExecArray, ctx: WithTasks) => Plan];
 
-const open = (ctx: ParseContext) => ctx.tasks.filter((t) => !t.completed);
-const done = (ctx: ParseContext) => ctx.tasks.filter((t) => t.completed);
+const open = (ctx: WithTasks) => ctx.tasks.filter((t) => !t.completed);
+const done = (ctx: WithTasks) => ctx.tasks.filter((t) => t.completed);
 
 const update = (changes: Record<string, unknown>) => (task_id: string): Planned[] => [{ tool: 'update_task', args: { task_id, changes } }];
 const complete = (completed: boolean) => (task_id: string): Planned[] => [{ tool: 'complete_task', args: { task_id, completed } }];
 const remind = (reminders: unknown[]) => (task_id: string): Planned[] => [{ tool: 'set_reminder', args: { task_id, reminders } }];
 
 /** Any task, but open ones first: "delete dentist" means the open one when a done one shares the word. */
-const onAny = (ref: string, ctx: ParseContext, calls: (id: string) => Planned[]): Plan =>
+const onAny = (ref: string, ctx: WithTasks, calls: (id: string) => Planned[]): Plan =>
   onTask(ref, matchTask(ref, open(ctx)).kind === 'none' ? ctx.tasks : open(ctx), ctx, calls);
 
 /** A new due time for "move X to friday": the whole phrase must be a date, or nothing changes. */
-function moveTo(ref: string, phrase: string, ctx: ParseContext): Plan {
+function moveTo(ref: string, phrase: string, ctx: WithTasks): Plan {
   const { when, rest } = takeWhen(phrase, ctx);
   if (!when || rest.replace(/^(?:on|at)\b/i, '').trim() !== '') return reply(`I could not read ${quote(phrase)} as a date or time.`);
   return onAny(ref, ctx, update({ due_at: isoIn(resolve(when, ctx), ctx.timeZone) }));
 }
 
 /** "postpone X by 2 days": from its due time, or from now when it has none; calendar days keep the wall-clock time. */
-function shift(ref: string, n: number, unit: string, ctx: ParseContext): Plan {
+function shift(ref: string, n: number, unit: string, ctx: WithTasks): Plan {
   return onAny(ref, ctx, (id) => {
     const task = ctx.tasks.find((t) => t.id === id) as Candidate;
     const from = new TZDate(task.due_at ? new Date(task.due_at) : ctx.now, ctx.timeZone);
@@ -47,7 +47,7 @@ const tagList = (text: string) => {
   return hashed.length > 0 ? hashed : text.split(/\s*(?:,|\band\b|&)\s*/i).map((t) => t.trim()).filter(Boolean);
 };
 
-const retag = (ref: string, names: string[], ctx: ParseContext, add: boolean): Plan =>
+const retag = (ref: string, names: string[], ctx: WithTasks, add: boolean): Plan =>
   onAny(ref, ctx, (id) => {
     const current = (ctx.tasks.find((t) => t.id === id) as Candidate).tags;
     const lower = new Set(names.map((n) => n.toLowerCase()));
@@ -90,19 +90,19 @@ const rules: Rule[] = [
   [/^(?:delete|remove|drop|trash|erase|get\s+rid\s+of|cancel)\s+(.+)$/i, (m, c) => onAny(m[1]!, c, (task_id) => [{ tool: 'delete_task', args: { task_id } }])],
 ];
 
-function remindAt(phrase: string, ctx: ParseContext): Plan {
+function remindAt(phrase: string, ctx: WithTasks): Plan {
   const { when, rest } = takeWhen(phrase, ctx);
   if (!when) return reply(`When should I remind you? For example: “remind me about ${cleanTitle(phrase)} tomorrow at 9”.`);
   return onAny(cleanTitle(rest), ctx, remind([{ at: isoIn(resolve(when, ctx), ctx.timeZone) }]));
 }
 
-function repeat(ref: string, phrase: string, ctx: ParseContext): Plan {
+function repeat(ref: string, phrase: string, ctx: WithTasks): Plan {
   const rule = takeRule(phrase);
   if (!rule.value) return reply(`I could not read ${quote(phrase)} as a repeat rule; try “every monday” or “on the 1st of every month”.`);
   return onAny(ref, ctx, (task_id) => [{ tool: 'set_recurrence', args: { task_id, recurrence: { ...rule.value, timezone: ctx.timeZone } } }]);
 }
 
-export function parseChange(text: string, ctx: ParseContext): Plan | null {
+export function parseChange(text: string, ctx: WithTasks): Plan | null {
   for (const [pattern, plan] of rules) {
     const m = pattern.exec(text);
     if (m) return plan(m, ctx);

@@ -194,6 +194,14 @@ describe('the local parser', () => {
     }
   });
 
+  it('asks for the user’s tasks only when a message names one', () => {
+    const { tasks: _, ...bare } = ctx;
+    assert.deepEqual(parseMessage('delete groceries', bare), { kind: 'lookup' });
+    assert.deepEqual(parseMessage('add buy milk', bare), add({ title: 'buy milk' }));
+    assert.deepEqual(parseMessage('what is overdue?', bare), list({ overdue: 'true' }));
+    check('delete everything', refusal, bare);
+  });
+
   it('asks which one when several tasks match, and finishes the plan with the answer', () => {
     const question = parseMessage('done with the dentist one', ctx);
     assert.equal(question.kind, 'reply');

@@ -69,5 +69,8 @@ export function parseMessage(message: string, ctx: ParseContext): Plan {
   const added = parseAdd(text, ctx);
   if (added) return added;
   if (bulk.test(text) || someoneElses.test(text)) return reply(refusal);
-  return parseList(text, asked, ctx) ?? parseChange(text, ctx) ?? reply(notUnderstood);
+  const listed = parseList(text, asked, ctx);
+  if (listed) return listed;
+  if (!ctx.tasks) return { kind: 'lookup' };
+  return parseChange(text, { ...ctx, tasks: ctx.tasks }) ?? reply(notUnderstood);
 }

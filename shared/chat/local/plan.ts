@@ -3,17 +3,22 @@ import { type Candidate, matchTask } from './match.ts';
 import type { Clock } from './time.ts';
 import { label, quote } from './wording.ts';
 
-/** What the parser makes of a message: tool calls to run, a reply (an answer or a question), or an undo. */
-export type Plan = { kind: 'actions'; actions: Planned[] } | { kind: 'reply'; text: string; pending?: Pending } | { kind: 'undo' };
+/**
+ * What the parser makes of a message: tool calls to run, a reply (an answer or a question), an
+ * undo, or `lookup`: the message names a task, so parse it again with the user's tasks.
+ */
+export type Plan = { kind: 'actions'; actions: Planned[] } | { kind: 'reply'; text: string; pending?: Pending } | { kind: 'undo' } | { kind: 'lookup' };
 
 export interface ParseContext extends Clock {
-  /** The user's tasks the message may refer to. */
-  tasks: Candidate[];
+  /** The user's tasks the message may refer to; left out, they are loaded only for a message that names one. */
+  tasks?: Candidate[] | undefined;
   /** The question the previous reply asked, if any. */
   pending?: Pending | undefined;
   /** The task the previous turn acted on: what "it" means. */
   recent?: { id: string; title: string } | undefined;
 }
+
+export type WithTasks = ParseContext & { tasks: Candidate[] };
 
 export const reply = (text: string, pending?: Pending): Plan => (pending ? { kind: 'reply', text, pending } : { kind: 'reply', text });
 export const act = (...actions: Planned[]): Plan => ({ kind: 'actions', actions });
