@@ -56,7 +56,8 @@ export const tools: Record<ToolName, Tool> = {
     run: async (ctx, args) => {
       let reminders: ReminderInput[] = [];
       const task = await tasks.createTask(ctx.actor, args, async (tx, { after }) => {
-        reminders = await reminderInputs(tx, after!.id);
+        // A task gets reminders only when given them, or by default with a due time.
+        if (after!.due_at || args.reminders?.length) reminders = await reminderInputs(tx, after!.id);
         await recordChange(tx, ctx, 'add_task', null, { ...after!, reminders });
       });
       return { task: brief(task), ...(reminders.length > 0 ? { reminders } : {}), ...(args.recurrence ? { recurrence: args.recurrence } : {}) };

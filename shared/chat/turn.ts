@@ -59,7 +59,7 @@ export function createChat({ store, model, maxToolCalls, ttlSeconds, timeZoneOf,
     async turn(actor: Actor, { conversation_id, message }: ChatRequest): Promise<ChatReply> {
       const conversationId = conversation_id ?? randomUUID();
       // Loaded first even for a new conversation: a store that is down fails the turn before it acts.
-      const history = await store.load(actor.userId, conversationId);
+      const [history, timeZone] = await Promise.all([store.load(actor.userId, conversationId), timeZoneOf(actor.userId)]);
       if (conversation_id && !history) throw new NotFoundError('conversation');
       if (!history) await sweepActions(ttlSeconds);
       const started = now();
@@ -73,7 +73,7 @@ export function createChat({ store, model, maxToolCalls, ttlSeconds, timeZoneOf,
         }
       } else {
         const tools = new ToolRunner({ actor, conversationId, turnId: randomUUID() }, maxToolCalls);
-        const answer = await model.respond({ message, history: history ?? [], now: started, timeZone: await timeZoneOf(actor.userId), tools });
+        const answer = await model.respond({ message, history: history ?? [], now: started, timeZone, tools });
         outcome = { ...answer, actions: tools.actions };
       }
       await store.append(actor.userId, conversationId, [{ role: 'user', text: message, at: started.toISOString() }, assistant(outcome, now())]);
