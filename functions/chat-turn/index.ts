@@ -32,6 +32,7 @@ export const chatTurn = httpFunction('chat-turn', [
     summary: 'One assistant turn over your tasks; a new conversation id is minted when none is given',
     body: ChatRequest,
     response: ChatReply,
+    conflict: true,
     errors: { 404: 'No such conversation for this user (or it expired)', ...unavailable },
     handle: async ({ actor, body }) => (await service()).turn(actor, body),
   }),

@@ -85,15 +85,18 @@ describe('undo in chat', () => {
     assert.equal(now.body.title, 'book flights to Lisbon');
   });
 
-  it('says so in the chat when "undo" meets a later change, and changes nothing', async () => {
+  it('answers "undo" typed in the chat with the same 409 and the task, and keeps the attempt in the conversation', async () => {
     const c = await clientFor(app.url());
     const turn = await say(c, 'add call the bank');
     const id = turn.actions[0]!.result.task.id as string;
     await c.post(`/api/tasks/${id}/complete`);
-    const undo = await say(c, 'undo', turn.conversation_id);
-    assert.equal(undo.reply, "I can't undo that: “call the bank” changed since; nothing was undone.");
-    assert.equal(undo.actions[0]!.result.error.code, 'version_conflict');
+    const undo = await c.post('/api/chat', { conversation_id: turn.conversation_id, message: 'undo' });
+    assert.equal(undo.status, 409);
+    assert.equal(undo.body.error.code, 'version_conflict');
+    assert.deepEqual([undo.body.error.details[0].id, undo.body.error.details[0].completed], [id, true]);
     assert.equal((await c.get(`/api/tasks/${id}`)).body.completed, true);
+    const history = await c.get(`/api/chat/${turn.conversation_id}`);
+    assert.deepEqual(history.body.messages.slice(2).map((m: { text: string }) => m.text), ['undo', "I can't undo that: “call the bank” changed since; nothing was undone."]);
   });
 
   it('answers 409 when a task the turn changed was deleted since', async () => {

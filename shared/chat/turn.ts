@@ -38,7 +38,7 @@ const assistant = (o: Outcome, at: Date): ChatMessage => ({
   ...(o.pending ? { pending: o.pending } : {}),
 });
 
-/** An undo typed in the chat that meets a later change: the turn still answers, saying why nothing was undone. */
+/** What the conversation keeps of an undo that met a later change: why nothing was undone. */
 function refusedUndo(err: AppError): Outcome {
   const task = err.details[0] as { title?: string } | undefined;
   const what = task?.title ? `${quote(task.title)} changed since` : err.message;
@@ -64,19 +64,23 @@ export function createChat({ store, model, maxToolCalls, ttlSeconds, timeZoneOf,
       if (!history) await sweepActions(ttlSeconds);
       const started = now();
       let outcome: Outcome;
+      const said: ChatMessage = { role: 'user', text: message, at: started.toISOString() };
       if (isUndo(message)) {
         try {
           outcome = await undoLastTurn(actor, conversationId);
         } catch (err) {
           if (!(err instanceof AppError) || err.status !== 409) throw err;
-          outcome = refusedUndo(err);
+          // Typed or posted, an undo that meets a later change answers 409 with the task; the
+          // conversation keeps the attempt and why nothing was undone.
+          await store.append(actor.userId, conversationId, [said, assistant(refusedUndo(err), now())]);
+          throw err;
         }
       } else {
         const tools = new ToolRunner({ actor, conversationId, turnId: randomUUID() }, maxToolCalls);
         const answer = await model.respond({ message, history: history ?? [], now: started, timeZone, tools });
         outcome = { ...answer, actions: tools.actions };
       }
-      await store.append(actor.userId, conversationId, [{ role: 'user', text: message, at: started.toISOString() }, assistant(outcome, now())]);
+      await store.append(actor.userId, conversationId, [said, assistant(outcome, now())]);
       return { conversation_id: conversationId, reply: outcome.reply, actions: outcome.actions };
     },
 
