@@ -10,7 +10,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { type Server, createServer } from 'node:http';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SignJWT } from 'jose';
@@ -178,10 +178,12 @@ await db.stop();
 await rm(dir, { recursive: true, force: true });
 
 const ms = (n: number) => n.toFixed(2);
+// The machine is shared: its load at the end says how much else ran beside the bench.
+const load = loadavg().map((l) => l.toFixed(1)).join(' ');
 const cpu = cpus();
 process.stdout.write(
   `${new Date().toISOString().slice(0, 10)}, ${cpu.length} × ${cpu[0]?.model.trim()}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node.js ${process.version}, ` +
-    `${iterations} iterations after ${warmup} warm-up, one at a time, conversations of ${historySize} messages\n\n` +
+    `${iterations} iterations after ${warmup} warm-up, one at a time, conversations of ${historySize} messages, load average ${load}\n\n` +
     '| what | p50 ms | p99 ms | mean ms |\n|---|---|---|---|\n' +
     results.flatMap(({ section, rows }) => rows.map((r) => `| ${section}: ${r.name} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.mean)} |`)).join('\n') +
     '\n',
