@@ -29,6 +29,8 @@ describe('loadConfig', () => {
     [{ CHAT_STATE: 'upstash', UPSTASH_REDIS_REST_URL: 'https://r.example' }, /^UPSTASH_REDIS_REST_URL: and UPSTASH_REDIS_REST_TOKEN are required when CHAT_STATE=upstash/],
     [{ CHAT_STATE: 'memcached' }, /^CHAT_STATE: /],
     [{ CHAT_MAX_TOOL_CALLS: '0' }, /^CHAT_MAX_TOOL_CALLS: /],
+    [{ KAFKA_SASL_MECHANISM: 'scram-sha-256', KAFKA_SASL_USERNAME: 'taskfn' }, /^KAFKA_SASL_USERNAME: and KAFKA_SASL_PASSWORD are required/],
+    [{ KAFKA_SASL_MECHANISM: 'gssapi' }, /^KAFKA_SASL_MECHANISM: /],
   ];
   for (const [env, message] of bad) {
     it(`refuses ${JSON.stringify(env)} with one line naming the variable`, () => {

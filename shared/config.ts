@@ -42,6 +42,11 @@ const schema = z
     KAFKA_BROKERS: z.string().default('127.0.0.1:9092').transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
     KAFKA_CLIENT_ID: z.string().min(1).default('taskfn'),
     KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(5).default(1),
+    /** Managed Kafka: TLS to the brokers, and SASL (Redpanda Cloud: scram-sha-256; Event Hubs: plain). */
+    KAFKA_TLS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+    KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+    KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
     DAPR_HTTP_ENDPOINT: z.url().default('http://127.0.0.1:3500'),
     DAPR_PUBSUB_NAME: z.string().min(1).default('pubsub'),
     /** Sent to the sidecar with each call (the sidecar's DAPR_API_TOKEN). */
@@ -93,6 +98,10 @@ const schema = z
     path: ['AUTH_MODE'],
     message: 'dev is refused when NODE_ENV=production',
   })
+  .refine((env) => !env.KAFKA_SASL_MECHANISM || (env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD), {
+    path: ['KAFKA_SASL_USERNAME'],
+    message: 'and KAFKA_SASL_PASSWORD are required with KAFKA_SASL_MECHANISM',
+  })
   .refine((env) => env.CHAT_MODEL !== 'gemini' || env.GEMINI_API_KEY, {
     path: ['GEMINI_API_KEY'],
     message: 'is required when CHAT_MODEL=gemini',
@@ -106,7 +115,7 @@ const schema = z
 export type Config = z.infer<typeof schema>;
 
 // Values never echoed back in an error line: they may hold credentials.
-const secret = new Set(['DATABASE_URL', 'JWT_SECRET', 'DAPR_API_TOKEN', 'APP_API_TOKEN', 'GEMINI_API_KEY', 'UPSTASH_REDIS_REST_TOKEN']);
+const secret = new Set(['DATABASE_URL', 'JWT_SECRET', 'DAPR_API_TOKEN', 'APP_API_TOKEN', 'KAFKA_SASL_PASSWORD', 'GEMINI_API_KEY', 'UPSTASH_REDIS_REST_TOKEN']);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -71,7 +71,10 @@ async function reminders() {
   await done;
   host.kill('SIGTERM');
   await exited(host);
-  return { p50: pct(lateness, 50) / 1000, p99: pct(lateness, 99) / 1000, max: Math.max(...lateness) / 1000 };
+  // The tick's part alone (due → claimed), the bound the cron period sets; the rest is the pipeline.
+  const claimed = (await sql<{ s: number }[]>`select extract(epoch from sent_at - fire_at)::float8 as s from reminders`).map((r) => r.s * 1000);
+  const stats = (xs: number[]) => ({ p50: pct(xs, 50) / 1000, p99: pct(xs, 99) / 1000, max: Math.max(...xs) / 1000 });
+  return { delivered: stats(lateness), claimed: stats(claimed) };
 }
 
 async function generation() {
@@ -105,9 +108,10 @@ try {
       '',
       `| measure | p50 s | p99 s | max s |`,
       `|---|---|---|---|`,
-      `| ${reminderCount} reminders: due → webhook received (tick every 10 s) | ${f(late.p50)} | ${f(late.p99)} | ${f(late.max)} |`,
+      `| ${reminderCount} reminders: due → claimed by a tick (tick every 10 s) | ${f(late.claimed.p50)} | ${f(late.claimed.p99)} | ${f(late.claimed.max)} |`,
+      `| ${reminderCount} reminders: due → webhook received | ${f(late.delivered.p50)} | ${f(late.delivered.p99)} | ${f(late.delivered.max)} |`,
       '',
-      `Target p99 ≤ tick period + 1 s = 11 s: ${late.p99 <= 11 ? 'met' : 'missed'}.`,
+      `Target p99 ≤ tick period + 1 s = 11 s: ${late.delivered.p99 <= 11 ? 'met' : 'missed'}.`,
       `One tick generated ${gen.created} tasks for ${templateCount} due templates in ${f(gen.seconds)} s (${(gen.created / gen.seconds).toFixed(0)} tasks/s, events included).`,
       '',
     ].join('\n'),

@@ -41,6 +41,10 @@ describe('cron-tick', () => {
     assert.match(inbox[0].body, /"ping me" is due Tue 1 Jan 2030, 09:00 \(UTC\)/);
     const [reminder] = (await c.get(`/api/tasks/${inbox[0].task_id}/reminders`)).body.items;
     assert.deepEqual([reminder.status, reminder.attempts], ['sent', 1]);
+    // Claimed a minute late: the lateness histogram counts it above the 30 s bucket.
+    const metrics = await (await fetch(`${app.url()}/metrics`)).text();
+    const read = (series: string) => Number(metrics.split('\n').find((l) => l.startsWith(`reminder_lateness_seconds_${series} `))?.split(' ')[1]);
+    assert.ok(read('count') - read('bucket{le="30"}') >= 1, 'a reminder claimed over 30 s late is counted');
     // The next tick finds nothing more to do for it.
     await tick(log);
     assert.deepEqual(await dueEvents([id!]), [{ id, n: 1 }]);

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { type IncomingHttpHeaders, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
 import { sql } from '../../shared/db/client.ts';
-import { timeEvent } from '../../shared/events/time-events.ts';
-import { type Client, clientFor, eventually, loadHost, request, serve } from '../../test/helpers.ts';
+import { type Client, clientFor, eventually, loadHost, serve } from '../../test/helpers.ts';
 import { loneFunctions } from '../../test/lone.ts';
+import { deliver, requested } from '../../test/notification-events.ts';
 
 const app = serve(loadHost);
 const lone = loneFunctions();
@@ -31,16 +31,6 @@ async function receiver(statuses: number[]) {
   after(() => server.close());
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received };
 }
-
-function requested(user: string, channel: 'in_app' | 'webhook' | 'email', extra: { reminder_id?: string | null } = {}) {
-  return timeEvent('com.taskfn.notification.requested', 'test', {
-    user_id: user, notification_id: randomUUID(), channel, reminder_id: extra.reminder_id ?? null, task_id: null,
-    title: 'Reminder: water the plants', body: '"water the plants" is due now.', fire_at: new Date().toISOString(),
-  }).event;
-}
-
-const deliver = (base: string, event: unknown, headers: Record<string, string> = {}) =>
-  request(base, 'POST', '/events/notify', { body: JSON.stringify(event), headers: { 'content-type': 'application/cloudevents+json', ...headers } });
 
 const attempts = (id: string) => sql<{ attempt: number; ok: boolean; status_code: number | null }[]>`
   select attempt, ok, status_code from notification_attempts where notification_id = ${id} order by attempt`;
@@ -85,34 +75,6 @@ describe('notify', () => {
     assert.equal((await c.get(`/api/tasks/${task.id}/reminders`)).body.items[0].status, 'failed');
     const dead = await sql`select consumer, topic from dead_letters where event_id = ${event.id}`;
     assert.deepEqual([...dead], [{ consumer: 'notify', topic: 'notification-events' }]);
-  });
-
-  it('keeps in-app notifications in an inbox the user pages through and marks read', async () => {
-    const c = await clientFor(app.url());
-    const events = [requested(c.user, 'in_app'), requested(c.user, 'in_app'), requested(c.user, 'in_app')];
-    for (const e of events) assert.deepEqual((await deliver(app.url(), e)).body, { status: 'SUCCESS' });
-    await deliver(app.url(), events[0]);
-    const first = await c.get('/api/notifications?limit=2');
-    assert.equal(first.body.items.length, 2);
-    const second = await c.get(`/api/notifications?limit=2&cursor=${first.body.next_cursor}`);
-    assert.equal(second.body.items.length, 1);
-    assert.equal(second.body.next_cursor, null);
-    const id = second.body.items[0].id;
-    const read = await c.post(`/api/notifications/${id}/read`);
-    assert.deepEqual([read.status, read.body.read], [200, true]);
-    assert.equal((await c.get('/api/notifications?unread=true')).body.items.length, 2);
-    assert.equal((await c.get('/api/notifications?unread=false')).body.items[0].id, id);
-
-    const bob = await clientFor(app.url());
-    assert.equal((await bob.post(`/api/notifications/${id}/read`)).status, 404);
-    assert.deepEqual((await bob.get('/api/notifications')).body.items, []);
-    assert.equal((await bob.get(`/api/notifications?cursor=${first.body.next_cursor}`)).body.items.length, 0);
-    for (const bad of ['unread=maybe', 'limit=0', 'cursor=garbage']) {
-      const res = await c.get(`/api/notifications?${bad}`);
-      assert.equal(res.status, 400, bad);
-      assert.equal(res.body.error.details[0].path, bad.split('=')[0]);
-    }
-    assert.equal((await c.post('/api/notifications/not-a-uuid/read')).status, 400);
   });
 
   it('drops a request whose data does not match its schema into the dead-letter store', async () => {
