@@ -78,6 +78,5 @@ export function createDaprStore({ endpoint, store, apiToken, timeoutMs, ttlSecon
       if (res.status !== 204 && res.status !== 200) return failed(res, 'delete');
       return existed;
     },
-    close: () => Promise.resolve(),
   };
 }

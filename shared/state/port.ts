@@ -14,7 +14,6 @@ export interface ConversationStore {
   append(userId: string, conversationId: string, messages: ChatMessage[]): Promise<void>;
   /** True when there was something to forget. */
   remove(userId: string, conversationId: string): Promise<boolean>;
-  close(): Promise<void>;
 }
 
 export interface StoreOptions {

@@ -70,6 +70,5 @@ export function createPostgresStore({ ttlSeconds, maxMessages }: StoreOptions): 
         returning expires_at > now() as live`;
       return rows.some((r) => r.live === true);
     },
-    close: () => Promise.resolve(),
   };
 }

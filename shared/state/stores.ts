@@ -4,7 +4,6 @@ import type { ConversationStore } from './port.ts';
 import { createPostgresStore } from './postgres.ts';
 import { createUpstashStore } from './upstash.ts';
 
-
 /** The conversation store CHAT_STATE names, made once per process. */
 export function storeFromConfig(config = getConfig()): ConversationStore {
   const common = { ttlSeconds: config.CHAT_TTL_SECONDS, maxMessages: config.CHAT_HISTORY_MAX_MESSAGES };

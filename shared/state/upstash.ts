@@ -54,6 +54,5 @@ export function createUpstashStore({ url, token, timeoutMs, ttlSeconds, maxMessa
     async remove(userId, conversationId) {
       return (await guarded('remove', () => redis.del(conversationKey(userId, conversationId)))) > 0;
     },
-    close: () => Promise.resolve(),
   };
 }
