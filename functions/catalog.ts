@@ -57,6 +57,7 @@ export const catalog: CatalogEntry[] = [
   http('complete-task', async () => (await import('./complete-task/index.ts')).completeTask, ['publish']),
   http('tags', async () => (await import('./tags/index.ts')).tagsFunction, ['publish']),
   http('activity', async () => (await import('./activity/index.ts')).activity),
+  http('chat-turn', async () => (await import('./chat-turn/index.ts')).chatTurn, ['publish', 'state']),
   http('relay-outbox', async () => (await import('./relay-outbox/index.ts')).relayOutbox, ['publish']),
   http('recurring-tasks', async () => (await import('./recurring-tasks/index.ts')).recurringTasks, ['publish']),
   http('reminders', async () => (await import('./reminders/index.ts')).reminders),

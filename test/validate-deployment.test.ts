@@ -42,9 +42,9 @@ describe('validate-deployment checks (contract: recorded kubectl and daprd shape
     const all = await services(() => true);
     assert.deepEqual(failures(checkServices(catalog.map((e) => e.name), all)), []);
     const someNotReady = await services((name) => name !== 'notify');
-    assert.deepEqual(failures(checkServices([...catalog.map((e) => e.name), 'chat-turn'], someNotReady)), [
+    assert.deepEqual(failures(checkServices([...catalog.map((e) => e.name), 'never-deployed'], someNotReady)), [
       'notify: Service not ready (RevisionMissing: Configuration "x" does not have any ready Revision.)',
-      'chat-turn: no Knative Service',
+      'never-deployed: no Knative Service',
     ]);
   });
 
