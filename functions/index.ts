@@ -7,6 +7,7 @@ import './delete-task/index.ts';
 import './complete-task/index.ts';
 import './tags/index.ts';
 import './activity/index.ts';
+import './chat-turn/index.ts';
 import './relay-outbox/index.ts';
 import './log-activity/index.ts';
 import './reminders/index.ts';

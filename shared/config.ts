@@ -42,12 +42,38 @@ const schema = z
     KAFKA_BROKERS: z.string().default('127.0.0.1:9092').transform((s) => s.split(',').map((b) => b.trim()).filter(Boolean)),
     KAFKA_CLIENT_ID: z.string().min(1).default('taskfn'),
     KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(5).default(1),
+    /** Managed Kafka: TLS to the brokers, and SASL (Redpanda Cloud: scram-sha-256; Event Hubs: plain). */
+    KAFKA_TLS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+    KAFKA_SASL_MECHANISM: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']).optional(),
+    KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+    KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
     DAPR_HTTP_ENDPOINT: z.url().default('http://127.0.0.1:3500'),
     DAPR_PUBSUB_NAME: z.string().min(1).default('pubsub'),
     /** Sent to the sidecar with each call (the sidecar's DAPR_API_TOKEN). */
     DAPR_API_TOKEN: z.string().min(1).optional(),
     /** Required of the sidecar on event and cron endpoints (the sidecar's APP_API_TOKEN). */
     APP_API_TOKEN: z.string().min(1).optional(),
+
+    // Chat: the model behind chat-turn and where conversations live.
+    /** Unset: gemini when GEMINI_API_KEY is set, else the local parser. */
+    CHAT_MODEL: z.enum(['local', 'gemini']).optional(),
+    GEMINI_API_KEY: z.string().min(1).optional(),
+    GEMINI_MODEL: z.string().min(1).default('gemini-2.5-flash'),
+    /** Another endpoint speaking the Gemini REST API (a proxy, or a test server). */
+    GEMINI_BASE_URL: optionalUrl,
+    GEMINI_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(20_000),
+    /** Tool calls one chat turn may make at most. */
+    CHAT_MAX_TOOL_CALLS: z.coerce.number().int().min(1).max(50).default(8),
+    /** Messages a conversation keeps; older ones are dropped, so a turn never loads an unbounded history. */
+    CHAT_HISTORY_MAX_MESSAGES: z.coerce.number().int().min(2).max(2000).default(200),
+    /** A conversation is forgotten this long after its last turn. */
+    CHAT_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(3600),
+    CHAT_STATE: z.enum(['postgres', 'dapr', 'upstash']).default('postgres'),
+    DAPR_STATE_STORE: z.string().min(1).default('statestore'),
+    UPSTASH_REDIS_REST_URL: optionalUrl,
+    UPSTASH_REDIS_REST_TOKEN: z.string().min(1).optional(),
+    /** One call to the dapr or upstash conversation store takes at most this long. */
+    CHAT_STATE_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
 
     // Time: the cron tick, reminders and notifications.
     /** Overrides the schedule of dapr/components/cron-tick.yaml in the local host ("@every 2s" or a cron expression). */
@@ -71,12 +97,25 @@ const schema = z
   .refine((env) => !(env.NODE_ENV === 'production' && env.AUTH_MODE === 'dev'), {
     path: ['AUTH_MODE'],
     message: 'dev is refused when NODE_ENV=production',
-  });
+  })
+  .refine((env) => !env.KAFKA_SASL_MECHANISM || (env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD), {
+    path: ['KAFKA_SASL_USERNAME'],
+    message: 'and KAFKA_SASL_PASSWORD are required with KAFKA_SASL_MECHANISM',
+  })
+  .refine((env) => env.CHAT_MODEL !== 'gemini' || env.GEMINI_API_KEY, {
+    path: ['GEMINI_API_KEY'],
+    message: 'is required when CHAT_MODEL=gemini',
+  })
+  .refine((env) => env.CHAT_STATE !== 'upstash' || (env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN), {
+    path: ['UPSTASH_REDIS_REST_URL'],
+    message: 'and UPSTASH_REDIS_REST_TOKEN are required when CHAT_STATE=upstash',
+  })
+  .transform((env) => ({ ...env, CHAT_MODEL: env.CHAT_MODEL ?? (env.GEMINI_API_KEY ? 'gemini' : 'local') }));
 
 export type Config = z.infer<typeof schema>;
 
 // Values never echoed back in an error line: they may hold credentials.
-const secret = new Set(['DATABASE_URL', 'JWT_SECRET', 'DAPR_API_TOKEN', 'APP_API_TOKEN']);
+const secret = new Set(['DATABASE_URL', 'JWT_SECRET', 'DAPR_API_TOKEN', 'APP_API_TOKEN', 'KAFKA_SASL_PASSWORD', 'GEMINI_API_KEY', 'UPSTASH_REDIS_REST_TOKEN']);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

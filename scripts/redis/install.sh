@@ -26,6 +26,12 @@ if complete; then echo "$server"; exit 0; fi
 
 command -v apt-get >/dev/null || { echo "[redis] apt-get is required (Debian or Ubuntu) to fetch redis-server" >&2; exit 1; }
 
+# A fresh machine may not have read the archive's package lists yet.
+if ! apt-cache madison redis-tools 2>/dev/null | grep -q . && [[ $EUID -eq 0 ]]; then
+  echo "[redis] reading the apt package lists (apt-get update, once)..." >&2
+  apt-get update -q >&2
+fi
+
 version="$pinned"
 if ! apt-cache show "redis-tools=$pinned" >/dev/null 2>&1; then
   version="$(apt-cache madison redis-tools | awk -F'|' '{gsub(/ /, "", $2); print $2}' | grep -F "5:$upstream-" | head -1 || true)"

@@ -20,7 +20,10 @@ export interface Actor {
   source: string;
 }
 
-export async function createTask({ userId, source }: Actor, input: TaskCreate): Promise<Task> {
+/** Runs in the transaction of a change that happened, with the task before and after it (chat records undo this way). */
+export type OnChange = (tx: Tx, change: { before: Task | null; after: Task | null }) => Promise<void>;
+
+export async function createTask({ userId, source }: Actor, input: TaskCreate, onChange?: OnChange): Promise<Task> {
   return writeTransaction(async (tx) => {
     const [row] = await tx<TaskRow[]>`
       insert into tasks (user_id, title, description, priority, due_at)
@@ -36,6 +39,7 @@ export async function createTask({ userId, source }: Actor, input: TaskCreate): 
     if (reminders.length > 0) await replaceReminders(tx, userId, row!.id, reminders, 'reminders.');
     const task = toTask(row!);
     await enqueue(tx, [taskEvent('com.taskfn.task.created', source, { user_id: userId, task })]);
+    await onChange?.(tx, { before: null, after: task });
     return task;
   });
 }
@@ -109,7 +113,7 @@ function changedFields(current: Task, patch: TaskPatch): TaskField[] {
   return changed;
 }
 
-export async function updateTask({ userId, source }: Actor, id: string, patch: TaskPatch, expected?: number): Promise<Task> {
+export async function updateTask({ userId, source }: Actor, id: string, patch: TaskPatch, expected?: number, onChange?: OnChange): Promise<Task> {
   return writeTransaction(async (tx) => {
     const current = await lockTask(tx, userId, id, expected);
     const changed = changedFields(current, patch);
@@ -132,22 +136,24 @@ export async function updateTask({ userId, source }: Actor, id: string, patch: T
     if (changed.includes('due_at')) await followTask(tx, userId, id, 'due', patch.due_at ? new Date(patch.due_at) : null);
     const task = (await findTask(userId, id, tx))!;
     await enqueue(tx, [taskEvent('com.taskfn.task.updated', source, { user_id: userId, task, changed })]);
+    await onChange?.(tx, { before: current, after: task });
     return task;
   });
 }
 
-export async function deleteTask({ userId, source }: Actor, id: string, expected?: number): Promise<void> {
+export async function deleteTask({ userId, source }: Actor, id: string, expected?: number, onChange?: OnChange): Promise<void> {
   await writeTransaction(async (tx) => {
     const task = await lockTask(tx, userId, id, expected);
     await tx`
       delete from tasks
       where id = ${id}`;
     await enqueue(tx, [taskEvent('com.taskfn.task.deleted', source, { user_id: userId, task })]);
+    await onChange?.(tx, { before: task, after: null });
   });
 }
 
 /** Completing a completed task (or reopening an open one) changes nothing and answers the task. */
-export async function setCompleted({ userId, source }: Actor, id: string, completed: boolean, expected?: number): Promise<Task> {
+export async function setCompleted({ userId, source }: Actor, id: string, completed: boolean, expected?: number, onChange?: OnChange): Promise<Task> {
   return writeTransaction(async (tx) => {
     const current = await lockTask(tx, userId, id, expected);
     if (current.completed === completed) return current;
@@ -162,6 +168,7 @@ export async function setCompleted({ userId, source }: Actor, id: string, comple
     const task = (await findTask(userId, id, tx))!;
     const type = completed ? 'com.taskfn.task.completed' : 'com.taskfn.task.uncompleted';
     await enqueue(tx, [taskEvent(type, source, { user_id: userId, task })]);
+    await onChange?.(tx, { before: current, after: task });
     return task;
   });
 }

@@ -48,7 +48,8 @@ export class ConflictError extends AppError {
 
 export class UnavailableError extends AppError {
   override name = 'UnavailableError';
-  constructor(code: string, message: string) {
+  /** Sent as Retry-After when known: when the dependency said, or a guess that spreads retries. */
+  constructor(code: string, message: string, readonly retryAfterSeconds?: number) {
     super(503, code, message);
   }
 }

@@ -33,15 +33,15 @@ after(() => sidecar.close());
 const event = (user: string) => cloudEvent({ type: 'com.taskfn.task.created', source: 'create-task', subject: 'task-1', partitionkey: user, data: { n: 1 } });
 
 describe('dapr transport (Dapr HTTP API contract, no sidecar)', () => {
-  it('POSTs each event to /v1.0/publish/{pubsub}/{topic} with the user as metadata.partitionKey', async () => {
+  it('POSTs each event to /v1.0/publish/{pubsub}/{topic} with the user as metadata.partitionKey and a structured-mode content-type header for the record', async () => {
     seen.length = 0;
     answer = 204;
     const transport = createDaprTransport({ endpoint, pubsub: 'pubsub', apiToken: 'sidecar-token' });
     const events = [event('alice'), event('bob@example.com')];
     await transport.publish(events.map((e) => ({ topic: 'task-events', key: e.partitionkey!, event: e })));
     assert.deepEqual(seen.map((s) => [s.method, s.url]), [
-      ['POST', '/v1.0/publish/pubsub/task-events?metadata.partitionKey=alice'],
-      ['POST', '/v1.0/publish/pubsub/task-events?metadata.partitionKey=bob%40example.com'],
+      ['POST', '/v1.0/publish/pubsub/task-events?metadata.partitionKey=alice&metadata.content-type=application%2Fcloudevents%2Bjson'],
+      ['POST', '/v1.0/publish/pubsub/task-events?metadata.partitionKey=bob%40example.com&metadata.content-type=application%2Fcloudevents%2Bjson'],
     ]);
     for (const [i, s] of seen.entries()) {
       // Our own CloudEvent, sent as is: Dapr wraps anything else in an envelope of its own.

@@ -7,11 +7,16 @@ interface Options {
   timeoutMs?: number;
 }
 
+// Dapr's Kafka component turns each metadata entry but the partition key into a record header. This marks the
+// record as a structured-mode CloudEvent (as the kafka transport's records are), so that a Knative
+// KafkaSource forwards it as is rather than wrapping it in an event of its own.
+const recordHeaders = `&metadata.content-type=${encodeURIComponent('application/cloudevents+json')}`;
+
 /**
  * Publishes through the Dapr sidecar's HTTP API, one event at a time to keep their order:
- * POST /v1.0/publish/{pubsub}/{topic}?metadata.partitionKey={user} with our own CloudEvent as the
- * body (Content-Type application/cloudevents+json, so Dapr sends it as is instead of wrapping it).
- * Dapr answers 204 when the broker has it. https://docs.dapr.io/reference/api/pubsub_api/
+ * POST /v1.0/publish/{pubsub}/{topic}?metadata.partitionKey={user}&metadata.content-type=... with
+ * our own CloudEvent as the body (Content-Type application/cloudevents+json, so Dapr sends it as is
+ * instead of wrapping it). Dapr answers 204 when the broker has it. https://docs.dapr.io/reference/api/pubsub_api/
  */
 export function createDaprTransport({ endpoint, pubsub, apiToken, timeoutMs = 5000 }: Options): Transport {
   const base = endpoint.replace(/\/$/, '');
@@ -19,7 +24,7 @@ export function createDaprTransport({ endpoint, pubsub, apiToken, timeoutMs = 50
     name: 'dapr',
     async publish(batch: Envelope[]) {
       for (const { topic, key, event } of batch) {
-        const url = `${base}/v1.0/publish/${encodeURIComponent(pubsub)}/${encodeURIComponent(topic)}?metadata.partitionKey=${encodeURIComponent(key)}`;
+        const url = `${base}/v1.0/publish/${encodeURIComponent(pubsub)}/${encodeURIComponent(topic)}?metadata.partitionKey=${encodeURIComponent(key)}${recordHeaders}`;
         const res = await fetch(url, {
           method: 'POST',
           headers: {

@@ -3,10 +3,11 @@ import type { IncomingMessage } from 'node:http';
 import { HTTP } from 'cloudevents';
 import { z } from 'zod';
 import { getConfig } from '../config.ts';
-import { AppError, UnauthorizedError } from '../domain/errors.ts';
+import { AppError, UnauthorizedError, UnavailableError } from '../domain/errors.ts';
 import { type HttpHandler, httpFunction } from '../http/handler.ts';
 import { route } from '../http/route.ts';
 import { type Logger, log as rootLog } from '../observability/log.ts';
+import { observeEvent } from '../observability/metrics.ts';
 import type { Subscriber } from './local.ts';
 import type { Topic } from './topics.ts';
 import type { Outcome } from './transport.ts';
@@ -24,7 +25,8 @@ export type DaprSubscription = z.infer<typeof DaprSubscription>;
 
 export type EventFunction = HttpHandler & { subscriber: Subscriber; subscription: DaprSubscription };
 
-const DaprReply = z.object({ status: z.enum(['SUCCESS', 'RETRY', 'DROP']) });
+// RETRY goes out as a 503 (see below), so a 200 only ever says SUCCESS or DROP.
+const DaprReply = z.object({ status: z.enum(['SUCCESS', 'DROP']) });
 
 /** Calls from the sidecar carry its app API token when one is configured (Dapr's APP_API_TOKEN). */
 export function checkAppToken(req: IncomingMessage): void {
@@ -56,11 +58,14 @@ export function eventFunction(
     routes: { default: path },
     deadLetterTopic: topic.deadLetter,
   };
-  const handleEvent = (event: unknown, log: Logger = rootLog.child({ fn: name })): Promise<Outcome> =>
-    handle(event, log).catch((err: unknown) => {
+  const handleEvent = async (event: unknown, log: Logger = rootLog.child({ fn: name })): Promise<Outcome> => {
+    const outcome = await handle(event, log).catch((err: unknown) => {
       log.warn({ err }, 'event handler failed; asking for a retry');
       return 'RETRY' as const;
     });
+    observeEvent(name, topic.name, outcome, (event as { time?: unknown } | null)?.time);
+    return outcome;
+  };
 
   const deliver = route({
     method: 'POST',
@@ -77,7 +82,11 @@ export function eventFunction(
       } catch (err) {
         throw new AppError(400, 'not_a_cloudevent', `the request is not a CloudEvent: ${(err as Error).message}`);
       }
-      return { status: await handleEvent(event, log) };
+      const status = await handleEvent(event, log);
+      // Dapr reads RETRY from the body, Knative Eventing only from the status code; both redeliver
+      // on a 503, so one answer serves both wirings.
+      if (status === 'RETRY') throw new UnavailableError('retry', 'the event was not handled; deliver it again');
+      return { status };
     },
   });
   const handler = httpFunction(name, [

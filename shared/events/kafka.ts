@@ -1,4 +1,5 @@
-import { Kafka, type Producer, logLevel } from 'kafkajs';
+import { Kafka, type Producer, type SASLOptions, logLevel } from 'kafkajs';
+import { getConfig } from '../config.ts';
 import { saramaPartition } from './partition.ts';
 import type { Envelope, Transport } from './transport.ts';
 
@@ -7,10 +8,18 @@ interface Options {
   clientId: string;
 }
 
+/** TLS and SASL for a managed cluster, from the configuration (the chart sets them from Secrets). */
+function security(): { ssl: boolean; sasl?: SASLOptions } {
+  const { KAFKA_TLS, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD } = getConfig();
+  if (!KAFKA_SASL_MECHANISM) return { ssl: KAFKA_TLS };
+  return { ssl: KAFKA_TLS, sasl: { mechanism: KAFKA_SASL_MECHANISM, username: KAFKA_SASL_USERNAME!, password: KAFKA_SASL_PASSWORD! } };
+}
+
 export const kafkaClient = ({ brokers, clientId }: Options): Kafka =>
   new Kafka({
     brokers,
     clientId,
+    ...security(),
     logLevel: logLevel.NOTHING,
     connectionTimeout: 3000,
     requestTimeout: 10_000,

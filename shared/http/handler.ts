@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { authenticate } from '../auth/jwt.ts';
-import { AppError } from '../domain/errors.ts';
+import { AppError, UnavailableError } from '../domain/errors.ts';
 import { type Logger, log as rootLog } from '../observability/log.ts';
 import { observeRequest } from '../observability/metrics.ts';
 import { requestIdOf } from '../observability/request-id.ts';
@@ -87,6 +87,7 @@ export function createHandler(routes: AnyRoute[], defaultFn = 'taskfn'): HttpHan
     } catch (err) {
       const e = toAppError(err, log());
       const headers: Record<string, string> = e.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
+      if (e instanceof UnavailableError && e.retryAfterSeconds !== undefined) headers['retry-after'] = String(e.retryAfterSeconds);
       // Unread request bodies must not be left on a kept-alive connection.
       if (e.status === 413) headers.connection = 'close';
       send(res, e.status, { error: { code: e.code, message: e.message, details: e.details } }, headers);

@@ -50,6 +50,7 @@ export function openApiDocument(routes: AnyRoute[], version: string) {
         ...(r.params ? { 404: errorResponse('No such resource for this user') } : {}),
         ...(r.conflict ? { 409: errorResponse('Stale version or name taken; details hold the current state') } : {}),
         ...(r.body ? { 413: errorResponse('Body over 1 MiB'), 415: errorResponse('Body is not JSON') } : {}),
+        ...Object.fromEntries(Object.entries(r.errors ?? {}).map(([status, when]) => [status, errorResponse(when)])),
       },
     };
   }

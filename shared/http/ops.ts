@@ -1,6 +1,8 @@
 import type { ServerResponse } from 'node:http';
 import { sql } from '../db/client.ts';
 import { metricsContentType, renderMetrics } from '../observability/metrics.ts';
+// Registered where /metrics is served: the outbox backlog and dead-letter gauges.
+import '../observability/event-metrics.ts';
 
 /** Answers the operational endpoints every function and the local host share; false for anything else. */
 export async function serveOps(method: string, path: string, res: ServerResponse): Promise<boolean> {

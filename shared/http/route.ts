@@ -40,6 +40,8 @@ export interface Route<P extends Schema = Schema, Q extends Schema = Schema, B e
   status?: number;
   /** May answer 409 (a stale version or a taken name): documented in OpenAPI. */
   conflict?: boolean;
+  /** Further answers this route may give (status: when), documented in OpenAPI. */
+  errors?: Record<number, string>;
   /** Served only when the function runs alone (a Knative sink at /, its own /dapr/subscribe); the local host has its own. */
   alone?: boolean;
   /** Every route needs a bearer token unless it says otherwise. */

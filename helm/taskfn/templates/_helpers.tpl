@@ -1,0 +1,331 @@
+{{/*
+Shared pieces. Every object is named after what it is, not after the release: Dapr app ids are the
+function names and the code refers to components by name (pubsub, statestore, email, cron-tick), so
+one namespace holds one taskfn release.
+*/}}
+
+{{- define "taskfn.labels" -}}
+app.kubernetes.io/part-of: taskfn
+app.kubernetes.io/instance: {{ .Release.Name }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version }}
+{{- end }}
+
+{{/* Labels of one function's objects: (dict "root" $ "fn" $fn) */}}
+{{- define "taskfn.fnLabels" -}}
+{{ include "taskfn.labels" .root }}
+app.kubernetes.io/name: {{ .fn.name }}
+app.kubernetes.io/component: {{ .fn.trigger }}-function
+{{- end }}
+
+{{- define "taskfn.image" -}}
+{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
+{{- end }}
+
+{{- define "taskfn.serviceAccountName" -}}
+{{ .Values.serviceAccount.name | default "taskfn" }}
+{{- end }}
+
+{{/* A secretKeyRef from a {name, key} value. */}}
+{{- define "taskfn.secretKeyRef" -}}
+secretKeyRef:
+  name: {{ required "a secret reference needs a name" .name }}
+  key: {{ required "a secret reference needs a key" .key }}
+{{- end }}
+
+{{/*
+The functions' settings: functionDefaults with functionOverrides.<name> on top, as YAML.
+(dict "root" $ "fn" $fn)
+*/}}
+{{- define "taskfn.settings" -}}
+{{- $override := index .root.Values.functionOverrides .fn.name | default dict -}}
+{{- toYaml (mergeOverwrite (deepCopy .root.Values.functionDefaults) (deepCopy $override)) -}}
+{{- end }}
+
+{{/*
+Whether an event or cron function is pushed to by Knative Eventing (eventWiring=knative) rather
+than pulled by its sidecar. HTTP functions are never.
+*/}}
+{{- define "taskfn.pushed" -}}
+{{- if and (ne .fn.trigger "http") (eq .root.Values.eventWiring "knative") -}}true{{- end -}}
+{{- end }}
+
+{{/*
+Whether a function runs with a Dapr sidecar. A pushed function needs none unless it uses the state
+store or the email binding: it publishes with the kafka transport, because a sidecar would also
+read its GET /dapr/subscribe and consume the topic the KafkaSource already delivers.
+*/}}
+{{- define "taskfn.sidecar" -}}
+{{- if or (not (include "taskfn.pushed" .)) (has "state" .fn.uses) (has "email" .fn.uses) -}}true{{- end -}}
+{{- end }}
+
+{{/* The outbox relay's transport: kafka for pushed functions, dapr for the rest. */}}
+{{- define "taskfn.transport" -}}
+{{- if include "taskfn.pushed" . -}}kafka{{- else -}}dapr{{- end -}}
+{{- end }}
+
+{{/* Names of the functions of one trigger kind, as a YAML list: (dict "root" $ "trigger" "event") */}}
+{{- define "taskfn.namesOf" -}}
+{{- $names := list -}}
+{{- range .root.Values.functions -}}
+{{- if eq .trigger $.trigger -}}{{- $names = append $names .name -}}{{- end -}}
+{{- end -}}
+{{- toYaml $names -}}
+{{- end }}
+
+{{/*
+Scopes: each component is loaded only by the functions that use it. pubsub: the functions whose
+sidecar publishes (they write the outbox) or delivers subscriptions. (dict "root" $ "use" "state")
+*/}}
+{{- define "taskfn.scopes" -}}
+{{- $scopes := list -}}
+{{- range .root.Values.functions -}}
+{{- $ctx := dict "root" $.root "fn" . -}}
+{{- if include "taskfn.sidecar" $ctx -}}
+{{- if eq $.use "pubsub" -}}
+{{- if and (eq (include "taskfn.transport" $ctx) "dapr") (or (has "publish" .uses) (eq .trigger "event")) -}}
+{{- $scopes = append $scopes .name -}}
+{{- end -}}
+{{- else if has $.use .uses -}}
+{{- $scopes = append $scopes .name -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $scopes -}}
+{{- end }}
+
+{{/* Kafka's bootstrap servers: the in-cluster dev broker's full name, or kafka.brokers. */}}
+{{- define "taskfn.kafkaBrokers" -}}
+{{- if .Values.dev.kafka.enabled -}}
+{{ printf "taskfn-kafka.%s.svc.%s:9092" .Release.Namespace .Values.gateway.clusterDomain }}
+{{- else -}}
+{{ required "kafka.brokers is required" .Values.kafka.brokers }}
+{{- end -}}
+{{- end }}
+
+{{/* Redis host:port: the in-cluster dev Valkey, or redis.host. */}}
+{{- define "taskfn.redisHost" -}}
+{{- if .Values.dev.redis.enabled -}}
+{{ printf "taskfn-redis.%s.svc.%s:6379" .Release.Namespace .Values.gateway.clusterDomain }}
+{{- else -}}
+{{ required "redis.host is required" .Values.redis.host }}
+{{- end -}}
+{{- end }}
+
+{{/* Kafka connection settings for kafkajs (topic provisioning, the kafka transport). */}}
+{{- define "taskfn.kafkaEnv" -}}
+- name: KAFKA_BROKERS
+  value: {{ include "taskfn.kafkaBrokers" . | quote }}
+- name: KAFKA_TLS
+  value: {{ .Values.kafka.tls | quote }}
+- name: KAFKA_REPLICATION_FACTOR
+  value: {{ .Values.kafka.replicationFactor | quote }}
+{{- with .Values.kafka.sasl }}
+{{- if .mechanism }}
+- name: KAFKA_SASL_MECHANISM
+  value: {{ .mechanism | lower | quote }}
+- name: KAFKA_SASL_USERNAME
+  valueFrom:
+    {{- include "taskfn.secretKeyRef" .username | nindent 4 }}
+- name: KAFKA_SASL_PASSWORD
+  valueFrom:
+    {{- include "taskfn.secretKeyRef" .password | nindent 4 }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/* Environment every taskfn container gets: the database and token verification. */}}
+{{- define "taskfn.baseEnv" -}}
+- name: NODE_ENV
+  value: production
+- name: LOG_LEVEL
+  value: {{ .Values.config.logLevel | quote }}
+- name: DATABASE_URL
+  valueFrom:
+    {{- include "taskfn.secretKeyRef" .Values.secrets.database | nindent 4 }}
+{{- end }}
+
+{{/*
+A Dapr secretKeyRef for a component's credential: the Dapr-side reference when the values give one
+(a Key Vault secret name on Azure), else the Kubernetes Secret the pods use.
+(dict "ref" $kubernetesRef "dapr" $daprRef)
+*/}}
+{{- define "taskfn.daprSecret" -}}
+{{- $ref := .dapr | default .ref -}}
+secretKeyRef:
+  name: {{ required "a secret reference needs a name" $ref.name }}
+  key: {{ required "a secret reference needs a key" $ref.key }}
+{{- end }}
+
+{{/* The component's auth block: only when the Dapr secret store is not Kubernetes' own. */}}
+{{- define "taskfn.componentAuth" -}}
+{{- if ne .Values.secretStore.type "kubernetes" }}
+auth:
+  secretStore: {{ .Values.dapr.secretStoreName }}
+{{- end }}
+{{- end }}
+
+{{/*
+One function's Knative Service. (dict "root" $ "fn" $fn "minScale" n "maxScale" n)
+The per-kind templates decide the scale; everything else is common.
+*/}}
+{{- define "taskfn.knativeService" -}}
+{{- $root := .root -}}
+{{- $fn := .fn -}}
+{{- $ctx := dict "root" $root "fn" $fn -}}
+{{- $s := include "taskfn.settings" $ctx | fromYaml -}}
+{{- $sidecar := include "taskfn.sidecar" $ctx -}}
+{{- $pushed := include "taskfn.pushed" $ctx -}}
+{{- $transport := include "taskfn.transport" $ctx -}}
+{{- $d := $root.Values.dapr -}}
+apiVersion: serving.knative.dev/v1
+kind: Service
+metadata:
+  name: {{ $fn.name }}
+  labels:
+    {{- include "taskfn.fnLabels" $ctx | nindent 4 }}
+    {{- if eq $root.Values.knative.visibility "cluster-local" }}
+    # Reached only inside the cluster: the public API goes through the Gateway API HTTPRoutes.
+    networking.knative.dev/visibility: cluster-local
+    {{- end }}
+spec:
+  template:
+    metadata:
+      labels:
+        {{- include "taskfn.fnLabels" $ctx | nindent 8 }}
+        {{- with $root.Values.podLabels }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+      annotations:
+        autoscaling.knative.dev/class: kpa.autoscaling.knative.dev
+        autoscaling.knative.dev/metric: concurrency
+        autoscaling.knative.dev/target: {{ $s.autoscaling.target | quote }}
+        autoscaling.knative.dev/min-scale: {{ .minScale | quote }}
+        autoscaling.knative.dev/max-scale: {{ .maxScale | quote }}
+        {{- if gt (int .minScale) 0 }}
+        autoscaling.knative.dev/initial-scale: {{ .minScale | quote }}
+        {{- end }}
+        {{- if $sidecar }}
+        dapr.io/enabled: "true"
+        dapr.io/app-id: {{ $fn.name }}
+        dapr.io/app-port: {{ $d.appPort | quote }}
+        dapr.io/app-protocol: http
+        dapr.io/config: {{ $d.configName }}
+        dapr.io/enable-app-health-check: "true"
+        dapr.io/app-health-check-path: /healthz
+        dapr.io/enable-metrics: "true"
+        # Knative's queue-proxy serves its own metrics on 9090 and 9091.
+        dapr.io/metrics-port: {{ $d.metricsPort | quote }}
+        dapr.io/log-level: {{ $d.logLevel }}
+        dapr.io/log-as-json: "true"
+        dapr.io/api-token-secret: {{ $root.Values.secrets.daprApiToken }}
+        {{- if not $pushed }}
+        dapr.io/app-token-secret: {{ $root.Values.secrets.appApiToken }}
+        {{- end }}
+        dapr.io/sidecar-cpu-request: {{ $d.sidecar.cpuRequest | quote }}
+        dapr.io/sidecar-memory-request: {{ $d.sidecar.memoryRequest | quote }}
+        dapr.io/sidecar-memory-limit: {{ $d.sidecar.memoryLimit | quote }}
+        {{- end }}
+    spec:
+      serviceAccountName: {{ include "taskfn.serviceAccountName" $root }}
+      containerConcurrency: {{ $s.containerConcurrency }}
+      timeoutSeconds: {{ $s.timeoutSeconds }}
+      {{- with $root.Values.imagePullSecrets }}
+      imagePullSecrets:
+        {{- range . }}
+        - name: {{ . }}
+        {{- end }}
+      {{- end }}
+      containers:
+        - name: function
+          image: {{ include "taskfn.image" $root }}
+          imagePullPolicy: {{ $root.Values.image.pullPolicy }}
+          ports:
+            - name: http1
+              containerPort: {{ $d.appPort }}
+          env:
+            - name: FUNCTION_TARGET
+              value: {{ $fn.name }}
+            {{- include "taskfn.baseEnv" $root | nindent 12 }}
+            - name: AUTH_MODE
+              value: jwt
+            {{- with $root.Values.config.jwksUrl }}
+            - name: JWKS_URL
+              value: {{ . | quote }}
+            {{- end }}
+            {{- with $root.Values.secrets.jwt.name }}
+            - name: JWT_SECRET
+              valueFrom:
+                {{- include "taskfn.secretKeyRef" $root.Values.secrets.jwt | nindent 16 }}
+            {{- end }}
+            {{- with $root.Values.config.jwtIssuer }}
+            - name: JWT_ISSUER
+              value: {{ . | quote }}
+            {{- end }}
+            {{- with $root.Values.config.jwtAudience }}
+            - name: JWT_AUDIENCE
+              value: {{ . | quote }}
+            {{- end }}
+            - name: EVENT_TRANSPORT
+              value: {{ $transport }}
+            {{- if eq $transport "kafka" }}
+            - name: KAFKA_CLIENT_ID
+              value: {{ $fn.name }}
+            {{- include "taskfn.kafkaEnv" $root | nindent 12 }}
+            {{- end }}
+            {{- if $sidecar }}
+            - name: DAPR_PUBSUB_NAME
+              value: {{ $d.pubsubName }}
+            - name: DAPR_API_TOKEN
+              valueFrom:
+                secretKeyRef:
+                  name: {{ $root.Values.secrets.daprApiToken }}
+                  key: token
+            {{- if not $pushed }}
+            # The same token the sidecar sends on event and cron calls (dapr.io/app-token-secret).
+            - name: APP_API_TOKEN
+              valueFrom:
+                secretKeyRef:
+                  name: {{ $root.Values.secrets.appApiToken }}
+                  key: token
+            {{- end }}
+            {{- end }}
+            {{- if has "state" $fn.uses }}
+            - name: CHAT_STATE
+              value: dapr
+            - name: DAPR_STATE_STORE
+              value: {{ $d.stateStoreName }}
+            {{- end }}
+            {{- if and (has "email" $fn.uses) (ne $root.Values.email.provider "none") }}
+            - name: EMAIL_TRANSPORT
+              value: dapr
+            - name: DAPR_EMAIL_BINDING
+              value: {{ $d.emailBindingName }}
+            {{- end }}
+            {{- range $name, $value := merge (deepCopy ($s.env | default dict)) $root.Values.config.extraEnv }}
+            - name: {{ $name }}
+              value: {{ $value | quote }}
+            {{- end }}
+            {{- range $name, $ref := $s.secretEnv }}
+            - name: {{ $name }}
+              valueFrom:
+                {{- include "taskfn.secretKeyRef" $ref | nindent 16 }}
+            {{- end }}
+          readinessProbe:
+            httpGet:
+              path: /healthz
+            periodSeconds: 5
+          resources:
+            {{- toYaml $s.resources | nindent 12 }}
+          securityContext:
+            runAsNonRoot: true
+            runAsUser: 1000
+            runAsGroup: 1000
+            allowPrivilegeEscalation: false
+            readOnlyRootFilesystem: true
+            capabilities:
+              drop: [ALL]
+            seccompProfile:
+              type: RuntimeDefault
+{{- end }}

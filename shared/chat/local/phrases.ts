@@ -1,0 +1,120 @@
+import { TZDate } from '@date-fns/tz';
+import { addDays, set } from 'date-fns';
+import type { Priority } from '../../domain/task.ts';
+import { type Clock, type Time, amount, amountPattern, defaultTime, nextMonthDay, today, weekdayIndex, weekdayPattern } from './time.ts';
+
+// The parts of a message besides its dates: priority ("high", "!!", "p1"), tags ("#work"), a
+// reminder offset ("remind me a day before") and a repeat rule ("every weekday", "on the 1st of
+// every month"). Each `take` returns what it found and the text without it.
+
+interface Taken<T> {
+  value: T | undefined;
+  rest: string;
+}
+
+const cut = (text: string, m: RegExpExecArray): string => `${text.slice(0, m.index)} ${text.slice(m.index + m[0].length)}`.replace(/\s+/g, ' ').trim();
+
+const levels: Record<string, Priority> = { low: 'low', medium: 'medium', normal: 'medium', high: 'high', critical: 'critical', urgent: 'critical', top: 'critical' };
+export const levelPattern = Object.keys(levels).join('|');
+export const priorityOf = (word: string): Priority | undefined => levels[word.toLowerCase()];
+
+const priorityMatchers: [RegExp, (m: RegExpExecArray) => Priority | undefined][] = [
+  [/\b(?:p([1-4]))\b/i, (m) => (['critical', 'high', 'medium', 'low'] as const)[Number(m[1]) - 1]],
+  [new RegExp(`\\b(?:with\\s+|at\\s+|as\\s+)?(?:an?\\s+)?(${levelPattern})[\\s-]+priority\\b`, 'i'), (m) => priorityOf(m[1]!)],
+  [new RegExp(`\\bpriority\\s*:?\\s*(${levelPattern})\\b`, 'i'), (m) => priorityOf(m[1]!)],
+  [/(?:^|\s)(!{1,3})(?=\s|$)/, (m) => (m[1]!.length === 3 ? 'critical' : 'high')],
+  [/\b(?:urgent(?:ly)?|asap)\b/i, () => 'critical'],
+];
+
+export function takePriority(text: string): Taken<Priority> {
+  for (const [pattern, read] of priorityMatchers) {
+    const m = pattern.exec(text);
+    if (m) return { value: read(m), rest: cut(text, m) };
+  }
+  return { value: undefined, rest: text };
+}
+
+export function takeTags(text: string): Taken<string[]> {
+  const tags = [...text.matchAll(/(?:^|\s)#([\p{L}\p{N}_-]+)/gu)].map((m) => m[1]!);
+  const rest = text.replace(/(?:^|\s)#[\p{L}\p{N}_-]+/gu, ' ').replace(/\s+/g, ' ').trim();
+  return { value: tags.length > 0 ? tags : undefined, rest };
+}
+
+/** An ISO 8601 duration for "30 minutes", "2 hours", "a day", "1 week". */
+export function duration(n: number, unit: string): string {
+  const u = unit.toLowerCase();
+  if (u.startsWith('min')) return `PT${n}M`;
+  if (u.startsWith('h')) return `PT${n}H`;
+  if (u.startsWith('w')) return `P${n}W`;
+  return `P${n}D`;
+}
+
+const offsetPattern = `(${amountPattern})\\s+(minutes?|mins?|hours?|hrs?|days?|weeks?)\\s+(?:before|earlier|ahead)`;
+
+/** "remind me a day before", "with a reminder 30 minutes before": an offset before the due time. */
+export function takeReminderOffset(text: string): Taken<string> {
+  const m = new RegExp(`[,;]?\\s*(?:and\\s+)?(?:remind\\s+me|with\\s+a\\s+reminder|reminder)\\s+${offsetPattern}\\b`, 'i').exec(text);
+  return m ? { value: duration(amount(m[1]!), m[2]!), rest: cut(text, m) } : { value: undefined, rest: text };
+}
+
+export const readOffset = (text: string): string | undefined => {
+  const m = new RegExp(`^${offsetPattern}$`, 'i').exec(text.trim());
+  return m ? duration(amount(m[1]!), m[2]!) : undefined;
+};
+
+/** The repeat rule a message asks for, in the recurrence engine's shape (RFC 5545 names). */
+export interface Rule {
+  freq: 'daily' | 'weekly' | 'monthly' | 'yearly';
+  interval?: number;
+  by_weekday?: string[];
+  by_month_day?: number[];
+}
+
+const codes = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'];
+const unitFreq = (unit: string): Rule['freq'] =>
+  ({ d: 'daily', w: 'weekly', m: 'monthly', y: 'yearly', a: 'yearly' } as const)[unit.toLowerCase()[0] as 'd' | 'w' | 'm' | 'y' | 'a'];
+const monthDay = (word: string) => (/last/i.test(word) ? -1 : Number(word));
+
+const ruleMatchers: [RegExp, (m: RegExpExecArray) => Rule][] = [
+  [/\b(?:on\s+)?the\s+(last\s+day|\d{1,2}(?=st|nd|rd|th))(?:st|nd|rd|th)?\s+of\s+(?:every|each|the)\s+month\b/i, (m) => ({ freq: 'monthly', by_month_day: [monthDay(m[1]!)] })],
+  [/\b(?:every|each)\s+month\s+on\s+the\s+(last\s+day|\d{1,2})(?:st|nd|rd|th)?\b/i, (m) => ({ freq: 'monthly', by_month_day: [monthDay(m[1]!)] })],
+  [/\bmonthly\s+on\s+the\s+(last\s+day|\d{1,2})(?:st|nd|rd|th)?\b/i, (m) => ({ freq: 'monthly', by_month_day: [monthDay(m[1]!)] })],
+  [/\b(?:(?:every|each)\s+weekday|on\s+weekdays|weekdays)\b/i, () => ({ freq: 'weekly', by_weekday: ['MO', 'TU', 'WE', 'TH', 'FR'] })],
+  [
+    new RegExp(`\\b(?:every|each|on)\\s+((?:${weekdayPattern})s?(?:\\s*(?:,|and|&)\\s*(?:${weekdayPattern})s?)*)\\b`, 'i'),
+    (m) => ({ freq: 'weekly', by_weekday: [...new Set(m[1]!.split(/\s*(?:,|and|&)\s*/i).map((d) => codes[weekdayIndex(d)]!))] }),
+  ],
+  [/\bevery\s+other\s+(day|week|month|year)\b/i, (m) => ({ freq: unitFreq(m[1]!), interval: 2 })],
+  [new RegExp(`\\bevery\\s+(${amountPattern})\\s+(days|weeks|months|years)\\b`, 'i'), (m) => withInterval(unitFreq(m[2]!), amount(m[1]!))],
+  [/\b(?:every|each)\s+(day|week|month|year)\b/i, (m) => ({ freq: unitFreq(m[1]!) })],
+  [/\b(daily|weekly|monthly|yearly|annually)\b/i, (m) => ({ freq: unitFreq(m[1]!) })],
+];
+
+const withInterval = (freq: Rule['freq'], interval: number): Rule => (interval === 1 ? { freq } : { freq, interval });
+
+/** A weekday list is only a repeat rule after "every"/"each", or "on mondays": a lone "on monday" is a date. */
+export function takeRule(text: string): Taken<Rule> {
+  for (const [pattern, read] of ruleMatchers) {
+    const m = pattern.exec(text);
+    if (!m) continue;
+    if (/^on\s/i.test(m[0].trim()) && pattern === ruleMatchers[4]![0] && !/days\b/i.test(m[1]!)) continue;
+    return { value: read(m), rest: cut(text, m) };
+  }
+  return { value: undefined, rest: text };
+}
+
+/** The first occurrence of a rule after now, at the given time of day: the due time of a new repeating task. */
+export function firstOccurrence(rule: Rule, clock: Clock, time: Time = defaultTime): Date {
+  const now = new TZDate(clock.now, clock.timeZone);
+  const at = (day: TZDate) => set(day, { hours: time.hours, minutes: time.minutes, seconds: 0, milliseconds: 0 });
+  const start = today(clock);
+  for (let i = 0; i < 400; i++) {
+    const day = addDays(start, i);
+    const candidate = at(day);
+    if (candidate <= now) continue;
+    if (rule.by_weekday && !rule.by_weekday.includes(codes[day.getDay()]!)) continue;
+    if (rule.by_month_day && nextMonthDay(day, rule.by_month_day[0]!).getTime() !== day.getTime()) continue;
+    return candidate;
+  }
+  return at(addDays(start, 1));
+}

@@ -1,0 +1,176 @@
+import { TZDate } from '@date-fns/tz';
+import { addDays, addMinutes, addMonths, addWeeks, addYears, lastDayOfMonth, set } from 'date-fns';
+
+// Dates and times in English, read in the user's time zone: "tomorrow 5pm", "next friday",
+// "in 2 hours", "on the 1st", "june 5", "2026-12-01 at 9". Pure: the clock is an argument. Weekdays
+// are never read from "sun", "sat" or "wed" alone: those are words in titles too.
+
+export interface Clock {
+  now: Date;
+  timeZone: string;
+}
+
+export interface Time {
+  hours: number;
+  minutes: number;
+}
+
+/** What a phrase said: a day, a time of day, or an exact instant ("in 2 hours"). */
+export interface When {
+  day?: TZDate;
+  time?: Time;
+  instant?: Date;
+}
+
+export const weekdayNames = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
+const monthNames = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
+const numberWords: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12 };
+
+export const weekdayPattern = 'sunday|mon(?:day)?|tue(?:s|sday)?|wednesday|thu(?:r|rs|rsday)?|fri(?:day)?|saturday';
+const monthPattern = 'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
+export const amountPattern = '\\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve';
+
+export const weekdayIndex = (name: string): number => weekdayNames.findIndex((w) => w.startsWith(name.toLowerCase().slice(0, 3)));
+const monthIndex = (name: string): number => monthNames.findIndex((m) => m.startsWith(name.toLowerCase().slice(0, 3)));
+export const amount = (word: string): number => numberWords[word.toLowerCase()] ?? Number(word);
+
+export const today = (clock: Clock): TZDate => set(new TZDate(clock.now, clock.timeZone), { hours: 0, minutes: 0, seconds: 0, milliseconds: 0 });
+const at = (day: TZDate, time: Time): TZDate => set(day, { hours: time.hours, minutes: time.minutes, seconds: 0, milliseconds: 0 });
+
+/** The first day after `from` (or `from` itself when `inclusive`) that falls on the weekday. */
+export function nextWeekday(from: TZDate, weekday: number, inclusive = false): TZDate {
+  const ahead = (weekday - from.getDay() + 7) % 7;
+  return addDays(from, ahead === 0 && !inclusive ? 7 : ahead);
+}
+
+/** The next day of month `n` (-1: the last) on or after `from`, in a month that has it (31 skips April). */
+export function nextMonthDay(from: TZDate, n: number): TZDate {
+  for (let i = 0; i < 24; i++) {
+    const month: TZDate = addMonths(set(from, { date: 1 }), i);
+    const last = lastDayOfMonth(month).getDate();
+    const date = n === -1 ? last : n;
+    if (date > last) continue;
+    const day = set(month, { date });
+    if (day >= from) return day;
+  }
+  return from;
+}
+
+interface Matcher {
+  pattern: RegExp;
+  read: (m: RegExpExecArray, clock: Clock) => When | null;
+}
+
+const clockTime = (h: number, min: number, meridiem?: string): Time | null => {
+  let hours = h;
+  if (meridiem) {
+    if (h < 1 || h > 12) return null;
+    const pm = meridiem.toLowerCase().startsWith('p');
+    hours = (h % 12) + (pm ? 12 : 0);
+  }
+  return hours <= 23 && min <= 59 ? { hours, minutes: min } : null;
+};
+
+const dayMatchers: Matcher[] = [
+  { pattern: /\b(?:on\s+)?(\d{4})-(\d{2})-(\d{2})\b/i, read: (m, c) => dateOf(c, Number(m[1]), Number(m[2]) - 1, Number(m[3])) },
+  { pattern: /\b(?:the\s+)?day\s+after\s+tomorrow\b/i, read: (_m, c) => ({ day: addDays(today(c), 2) }) },
+  { pattern: /\b(?:by\s+|due\s+)?(?:tomorrow|tmrw|tmr)\b/i, read: (_m, c) => ({ day: addDays(today(c), 1) }) },
+  { pattern: /\b(?:by\s+|due\s+)?tonight\b/i, read: (_m, c) => ({ day: today(c), time: { hours: 20, minutes: 0 } }) },
+  { pattern: /\b(?:by\s+|due\s+)?today\b/i, read: (_m, c) => ({ day: today(c) }) },
+  { pattern: /\bthis\s+(morning|afternoon|evening)\b/i, read: (m, c) => ({ day: today(c), time: partOfDay(m[1]!) }) },
+  { pattern: /\b(?:by\s+)?next\s+week\b/i, read: (_m, c) => ({ day: nextWeekday(today(c), 1) }) },
+  { pattern: /\b(?:by\s+)?next\s+month\b/i, read: (_m, c) => ({ day: set(addMonths(today(c), 1), { date: 1 }) }) },
+  { pattern: /\b(?:by\s+|on\s+)?(?:this\s+)?weekend\b/i, read: (_m, c) => ({ day: nextWeekday(today(c), 6, true) }) },
+  {
+    pattern: new RegExp(`\\bin\\s+(${amountPattern})\\s+(minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\\b`, 'i'),
+    read: (m, c) => relative(c, amount(m[1]!), m[2]!.toLowerCase()),
+  },
+  { pattern: /\bin\s+half\s+an\s+hour\b/i, read: (_m, c) => ({ instant: addMinutes(c.now, 30) }) },
+  { pattern: /\bin\s+an?\s+hour\b/i, read: (_m, c) => ({ instant: addMinutes(c.now, 60) }) },
+  {
+    pattern: new RegExp(`\\b(?:on\\s+|by\\s+|due\\s+)?(?:this\\s+|next\\s+)?(${weekdayPattern})\\b`, 'i'),
+    read: (m, c) => ({ day: nextWeekday(today(c), weekdayIndex(m[1]!)) }),
+  },
+  {
+    pattern: new RegExp(`\\b(?:on\\s+|by\\s+)?(${monthPattern})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s+(\\d{4}))?\\b`, 'i'),
+    read: (m, c) => dateOf(c, m[3] ? Number(m[3]) : undefined, monthIndex(m[1]!), Number(m[2])),
+  },
+  {
+    pattern: new RegExp(`\\b(?:on\\s+|by\\s+)?(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?(${monthPattern})\\b(?:\\s+(\\d{4}))?`, 'i'),
+    read: (m, c) => dateOf(c, m[3] ? Number(m[3]) : undefined, monthIndex(m[2]!), Number(m[1])),
+  },
+  {
+    pattern: /\b(?:on\s+|by\s+)?the\s+(\d{1,2})(st|nd|rd|th)\b/i,
+    read: (m, c) => (Number(m[1]) >= 1 && Number(m[1]) <= 31 ? { day: nextMonthDay(today(c), Number(m[1])) } : null),
+  },
+];
+
+const timeMatchers: Matcher[] = [
+  { pattern: /\b(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)(?![\w])/i, read: (m) => timeOnly(clockTime(Number(m[1]), Number(m[2] ?? 0), m[3])) },
+  { pattern: /\b(?:at\s+)?(\d{1,2}):(\d{2})\b/i, read: (m) => timeOnly(clockTime(Number(m[1]), Number(m[2]))) },
+  { pattern: /\bat\s+(\d{1,2})\b(?!\s*(?:st|nd|rd|th|%))/i, read: (m) => timeOnly(clockTime(Number(m[1]), 0)) },
+  { pattern: /\b(?:at\s+)?(?:noon|midday)\b/i, read: () => ({ time: { hours: 12, minutes: 0 } }) },
+  { pattern: /\bin\s+the\s+(morning|afternoon|evening)\b/i, read: (m) => ({ time: partOfDay(m[1]!) }) },
+];
+
+function partOfDay(part: string): Time {
+  return { morning: { hours: 9, minutes: 0 }, afternoon: { hours: 14, minutes: 0 }, evening: { hours: 18, minutes: 0 } }[part.toLowerCase()]!;
+}
+
+const timeOnly = (time: Time | null): When | null => (time ? { time } : null);
+
+function relative(clock: Clock, n: number, unit: string): When {
+  if (unit.startsWith('min')) return { instant: addMinutes(clock.now, n) };
+  if (unit.startsWith('h')) return { instant: addMinutes(clock.now, n * 60) };
+  if (unit.startsWith('d')) return { day: addDays(today(clock), n) };
+  if (unit.startsWith('w')) return { day: addWeeks(today(clock), n) };
+  return { day: addMonths(today(clock), n) };
+}
+
+/** A calendar date; without a year, the next one to come (today counts). Invalid dates read as nothing. */
+function dateOf(clock: Clock, year: number | undefined, month: number, date: number): When | null {
+  const base = today(clock);
+  let day = set(base, { year: year ?? base.getFullYear(), month, date });
+  if (day.getMonth() !== month || day.getDate() !== date) return null;
+  if (year === undefined && day < base) day = addYears(day, 1);
+  return { day };
+}
+
+export const defaultTime: Time = { hours: 9, minutes: 0 };
+
+/**
+ * The moment a phrase names. A day without a time is at 09:00 (today, once 09:00 is past: 23:59);
+ * a time without a day is the next such time to come.
+ */
+export function resolve(when: When, clock: Clock): Date {
+  if (when.instant) return new Date(Math.floor(when.instant.getTime() / 60_000) * 60_000);
+  const now = new TZDate(clock.now, clock.timeZone);
+  if (when.day && when.time) return at(when.day, when.time);
+  if (when.day) {
+    const morning = at(when.day, defaultTime);
+    return morning > now ? morning : at(when.day, { hours: 23, minutes: 59 });
+  }
+  const time = when.time ?? defaultTime;
+  const candidate = at(today(clock), time);
+  return candidate > now ? candidate : addDays(candidate, 1);
+}
+
+/** The first date-time phrase in `text` (a day and a time may be apart), and the text without it. */
+export function takeWhen(text: string, clock: Clock): { when: When | null; rest: string } {
+  let rest = text;
+  let when: When | null = null;
+  for (const group of [dayMatchers, timeMatchers]) {
+    for (const { pattern, read } of group) {
+      const m = pattern.exec(rest);
+      const found = m ? read(m, clock) : null;
+      if (!m || !found) continue;
+      when = { ...(when ?? {}), ...found };
+      rest = `${rest.slice(0, m.index)} ${rest.slice(m.index + m[0].length)}`;
+      break;
+    }
+  }
+  return { when, rest: rest.replace(/\s+/g, ' ').trim() };
+}
+
+/** ISO 8601 with the zone's offset and no milliseconds: "2026-11-24T17:00:00+01:00". */
+export const isoIn = (date: Date, timeZone: string): string => new TZDate(date, timeZone).toISOString().replace('.000', '');
