@@ -15,7 +15,7 @@ import { stringify } from 'yaml';
 import { freePort } from '../../test/free-port.ts';
 import { daprdBinary, startDaprd } from '../../test/dapr/daprd.ts';
 import { componentsDir, configFile, daprWorkdir, localAddresses, localResources, startLocalKafka, startLocalRedis } from '../../test/dapr/stack.ts';
-import { respClient } from './resp.ts';
+import { respClient } from '../../test/dapr/resp.ts';
 
 const [events = 500, states = 1000] = process.argv.slice(2).map(Number);
 const warmup = 50;

@@ -16,5 +16,6 @@ export function saramaPartition(key: string | Uint8Array, partitions: number): n
   const bytes = typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
   // `| 0` reads the hash as Go's int32(hash); `%` keeps the dividend's sign in JS as in Go.
   const p = (fnv1a32(bytes) | 0) % partitions;
-  return p < 0 ? -p : p;
+  // Math.abs, not `-p`: a remainder of -0 must come out as the partition number 0.
+  return Math.abs(p);
 }

@@ -130,8 +130,11 @@ describe('task events through daprd and Kafka', () => {
       assert.equal(attempts?.n, 3, 'two failed deliveries and the one that succeeded');
       assert.equal((await activityOf(created.body.id)).length, 1);
       assert.equal((await sql`select 1 from dead_letters where event_id = ${row.event_id}`).length, 0);
-      const retried = stack.fns['log-activity']!.daprd.logs.slice(sidecarLinesBefore).filter((l) => /retriable error/.test(l));
+      // The app's answer (RETRY, as a 503) twice for this event, then the policy's own account.
+      const lines = stack.fns['log-activity']!.daprd.logs.slice(sidecarLinesBefore);
+      const retried = lines.filter((l) => l.includes(`msg="retriable error returned from app while processing pub/sub event ${row.event_id},`));
       assert.equal(retried.length, 2, `daprd reports two RETRY answers:\n${logs('log-activity')}`);
+      assert.equal(lines.filter((l) => /Recovered processing operation component\[pubsub\] input after 3 attempts/.test(l)).length, 1);
     } finally {
       await sql.unsafe(`drop trigger ${seq} on activity_log`);
       await sql.unsafe(`drop function ${seq}_fail`);

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { parseAllDocuments } from 'yaml';
+import { catalog } from '../../functions/catalog.ts';
 import { buildAll } from '../../scripts/build.ts';
 import { provisionTopics } from '../../shared/events/provision.ts';
 import { freePort } from '../free-port.ts';
@@ -164,6 +165,12 @@ export interface FunctionOptions {
   onDaprdLine?: (line: string) => void;
 }
 
+/** What a function's sidecar uses, switched on as dapr.yaml does: state and email through daprd too. */
+function sidecarEnv(name: string): NodeJS.ProcessEnv {
+  const uses = catalog.find((e) => e.name === name)?.uses ?? [];
+  return { ...(uses.includes('state') ? { CHAT_STATE: 'dapr' } : {}), ...(uses.includes('email') ? { EMAIL_TRANSPORT: 'dapr' } : {}) };
+}
+
 /**
  * `node dist/<name>/index.js` with EVENT_TRANSPORT=dapr, then its daprd (app id = function name,
  * so the components' scopes apply) on the committed resources and configuration, app API token on.
@@ -176,6 +183,7 @@ export async function startFunction(name: string, options: FunctionOptions): Pro
     {
       PATH: process.env.PATH,
       NODE_ENV: 'production',
+      ...sidecarEnv(name),
       ...options.env,
       PORT: String(appPort),
       EVENT_TRANSPORT: 'dapr',

@@ -34,7 +34,7 @@ before(async () => {
 after(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
 
 // The receiver is on loopback, which production refuses (SSRF): allowed here, as on a laptop.
-const stack = daprStack(['settings', 'create-task', 'cron-tick', 'reminder-fire', 'notify'], { WEBHOOK_ALLOW_PRIVATE: 'true' });
+const stack = daprStack(['settings', 'create-task', 'cron-tick', 'reminder-fire', 'notify'], { env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
 
 const logs = () =>
   Object.values(stack.fns)
