@@ -7,11 +7,10 @@
 // One operation in flight at a time; p50/p99 of the samples after a warm-up.
 // Usage: npm run bench:dapr [-- events states]
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { type IncomingMessage, createServer } from 'node:http';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
-import { stringify } from 'yaml';
 import { freePort } from '../../test/free-port.ts';
 import { daprdBinary, startDaprd } from '../../test/dapr/daprd.ts';
 import { componentsDir, configFile, daprWorkdir, localAddresses, localResources, startLocalKafka, startLocalRedis } from '../../test/dapr/stack.ts';
@@ -30,7 +29,6 @@ step(`Kafka on ${addresses.kafkaPort}, Redis on ${redisPort}`);
 const local = await startLocalKafka(addresses.kafkaPort);
 const redis = await startLocalRedis(redisPort);
 const workdir = await daprWorkdir({ scratch: true });
-const scratch = await mkdtemp(path.join(tmpdir(), 'taskfn-bench-dapr-'));
 const tokens = { app: randomBytes(24).toString('base64url'), dapr: randomBytes(24).toString('base64url') };
 const cleanup: (() => Promise<unknown>)[] = [];
 
@@ -66,11 +64,11 @@ try {
   const appPort = await freePort();
   await new Promise<void>((resolve) => app.listen(appPort, '127.0.0.1', resolve));
   cleanup.push(() => new Promise((resolve) => app.close(resolve)));
-  const daprd = (appId: string, extra: { appPort?: number; resources?: string[] } = {}) =>
+  const daprd = (appId: string, appPort?: number) =>
     startDaprd({
       appId,
-      ...(extra.appPort ? { appPort: extra.appPort } : {}),
-      resourcesPaths: [componentsDir, ...(extra.resources ?? [])],
+      ...(appPort ? { appPort } : {}),
+      resourcesPaths: [componentsDir],
       config: configFile,
       appApiToken: tokens.app,
       daprApiToken: tokens.dapr,
@@ -80,7 +78,7 @@ try {
   step('starting a publishing daprd (create-task) and a subscribed one (log-activity)');
   const publisher = await daprd('create-task');
   cleanup.push(() => publisher.stop());
-  const subscriber = await daprd('log-activity', { appPort });
+  const subscriber = await daprd('log-activity', appPort);
   cleanup.push(() => subscriber.stop());
 
   const user = `bench-${randomUUID()}`;
@@ -126,38 +124,11 @@ try {
 
   // --- state through daprd against Redis ---------------------------------------------------------
   const state = (await localResources()).find((d) => d.kind === 'Component' && d.spec?.type === 'state.redis');
-  let storeName = state?.metadata?.name ?? 'statestore';
-  let stateApp = state?.scopes?.[0] ?? 'bench-state';
-  const resources: string[] = [];
-  let standIn = false;
-  if (!state) {
-    // No function of the catalog keeps state yet, so the chart renders no state store: a stand-in
-    // with the chart's settings (dapr-statestore.yaml: keyPrefix, TTL, no TLS on a laptop), named
-    // as the committed Resiliency policy targets it.
-    standIn = true;
-    storeName = 'statestore';
-    stateApp = 'bench-state';
-    const component = {
-      apiVersion: 'dapr.io/v1alpha1',
-      kind: 'Component',
-      metadata: { name: storeName },
-      spec: {
-        type: 'state.redis',
-        version: 'v1',
-        metadata: [
-          { name: 'redisHost', value: `localhost:${redisPort}` },
-          { name: 'enableTLS', value: 'false' },
-          { name: 'keyPrefix', value: 'taskfn' },
-          { name: 'ttlInSeconds', value: '86400' },
-        ],
-      },
-      scopes: [stateApp],
-    };
-    await writeFile(path.join(scratch, 'statestore.yaml'), stringify(component));
-    resources.push(scratch);
-  }
-  step(`a daprd with the ${storeName} state store (app id ${stateApp}${standIn ? ', stand-in component' : ''})`);
-  const stateSidecar = await daprd(stateApp, { resources });
+  const storeName = state?.metadata?.name;
+  const stateApp = state?.scopes?.[0];
+  if (!storeName || !stateApp) throw new Error('dapr/components has no state.redis component scoped to a function');
+  step(`a daprd with the ${storeName} state store (app id ${stateApp})`);
+  const stateSidecar = await daprd(stateApp);
   cleanup.push(() => stateSidecar.stop());
   const value = JSON.stringify({ messages: Array.from({ length: 10 }, (_, i) => ({ role: i % 2 ? 'model' : 'user', text: 'x'.repeat(80) })) });
   const stateUrl = `${stateSidecar.url}/v1.0/state/${storeName}`;
@@ -183,6 +154,19 @@ try {
     if ((await resp.command('GET', `direct-${keys[n++ % keys.length]}`)) === null) throw new Error('GET found nothing');
   });
 
+  step(`the HTTP floor: fetch → bare node:http, ${states}`);
+  const floor = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(204).end());
+  });
+  const floorPort = await freePort();
+  await new Promise<void>((resolve) => floor.listen(floorPort, '127.0.0.1', resolve));
+  cleanup.push(() => new Promise((resolve) => floor.close(resolve)));
+  const httpFloor = await timed(states, async () => {
+    const res = await fetch(`http://127.0.0.1:${floorPort}/v1.0/state/x`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: value });
+    await res.arrayBuffer();
+  });
+
   const f = (x: number) => x.toFixed(2);
   const row = (label: string, dapr: { p50: number; p99: number }, base: { p50: number; p99: number }, hops: number) =>
     `| ${label} | ${f(dapr.p50)} | ${f(dapr.p99)} | ${f(base.p50)} | ${f(base.p99)} | ${(dapr.p50 / base.p50).toFixed(1)}× | ${f((dapr.p50 - base.p50) / hops)} |`;
@@ -197,7 +181,7 @@ try {
       row(`state save, ${states} × 1.7 KB with TTL (1 hop; direct: SET EX)`, daprSave, redisSet, 1),
       row(`state get, ${states} (1 hop; direct: GET)`, daprGet, redisGet, 1),
       '',
-      standIn ? 'State store: a stand-in with the chart\'s dapr-statestore.yaml settings (no catalog function keeps state yet, so none is committed).' : `State store: dapr/components (${storeName}).`,
+      `Floor of any HTTP hop, fetch → a bare node:http server answering 204 on loopback: p50 ${f(httpFloor.p50)} ms, p99 ${f(httpFloor.p99)} ms.`,
       '',
     ].join('\n'),
   );
@@ -205,6 +189,5 @@ try {
   for (const stop of cleanup.reverse()) await stop().catch(() => {});
   await local.broker.destroy();
   await redis.destroy();
-  await rm(scratch, { recursive: true, force: true });
   await rm(workdir, { recursive: true, force: true });
 }
