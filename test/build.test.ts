@@ -101,6 +101,9 @@ describe('the image build (scripts/build-image-steps.sh)', () => {
     assert.equal(created.status, 201);
     const [row] = await sql`select title from tasks where id = ${created.body.id}`;
     assert.equal(row?.title, 'from the image');
+    // The bundles carry no double-byte code tables: a body in such a charset is refused, never a 5xx.
+    const sjis = await fetch(`${url}/api/tasks`, { method: 'POST', headers: { 'content-type': 'text/plain; charset=shift_jis', authorization: `Bearer ${c.token}` }, body: 'x' });
+    assert.equal(sjis.status, 415);
     const bad = await c.post('/api/tasks', { title: '' });
     assert.deepEqual([bad.status, bad.body.error.details[0].path], [400, 'title']);
     assert.equal((await c.get('/api/tasks')).status, 405);
