@@ -130,7 +130,7 @@ export async function generate(catalog: CatalogEntry[] = projectCatalog): Promis
     // The knative wiring: each event or cron function's Service with the source that pushes to it.
     const pushed = render('values-local.yaml', { eventWiring: 'knative' });
     for (const fn of functions.filter((f) => f.trigger !== 'http')) {
-      const objects = pushed.filter(({ obj }) => obj.metadata.name === fn.name && (isKnativeService(obj) || obj.apiVersion === 'sources.knative.dev/v1'));
+      const objects = pushed.filter(({ obj }) => obj.metadata.name === fn.name && (isKnativeService(obj) || obj.apiVersion.startsWith('sources.knative.dev/')));
       out.set(`knative/eventing/${fn.name}.yaml`, yamlFile(`${local} and eventWiring=knative`, objects));
     }
     return out;

@@ -10,12 +10,14 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 tools="${GO_TOOLS_DIR:-$root/.cache/tools}"
 
-# tool -> "module version package"; the version is the module's, as the proxy lists it.
+# tool -> "module version package [build tags]"; the version is the module's, as the proxy lists it.
+# promtool only checks rule files: remove_all_sd leaves out the service discoveries (client-go and
+# the cloud SDKs), most of Prometheus's build (prometheus/prometheus#17736, in 3.9 and later).
 declare -A pins=(
   [helm]="helm.sh/helm/v3 v3.22.0 helm.sh/helm/v3/cmd/helm"
   [kubeconform]="github.com/yannh/kubeconform v0.8.0 github.com/yannh/kubeconform/cmd/kubeconform"
   [actionlint]="github.com/rhysd/actionlint v1.7.12 github.com/rhysd/actionlint/cmd/actionlint"
-  [promtool]="github.com/prometheus/prometheus v0.316.0 github.com/prometheus/prometheus/cmd/promtool"
+  [promtool]="github.com/prometheus/prometheus v0.316.0 github.com/prometheus/prometheus/cmd/promtool remove_all_sd"
 )
 
 say() { echo "[tools] $*" >&2; }
@@ -70,9 +72,9 @@ clear_leftover() {
 }
 
 install_tool() {
-  local tool=$1 module version pkg
-  read -r module version pkg <<<"${pins[$tool]}"
-  local dest="$tools/$tool-$version"
+  local tool=$1 module version pkg tags
+  read -r module version pkg tags <<<"${pins[$tool]}"
+  local dest="$tools/$tool-$version${tags:+-$tags}"
   if [[ -x "$dest/$tool" ]]; then echo "$dest/$tool"; return; fi
 
   mkdir -p "$tools"
@@ -89,6 +91,7 @@ install_tool() {
   chmod 755 "$tmp"
   log="$tmp/build.log"
   [[ -n "${GO_TOOLS_JOBS:-}" ]] && jobs=(-p "$GO_TOOLS_JOBS")
+  [[ -n "$tags" ]] && jobs+=(-tags "$tags")
   say "building $tool $version from the Go module proxy (once; minutes on a cold Go cache)..."
   case $tool in
     helm) ldflags="$(helm_ldflags "$version")" ;;
