@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { after, before } from 'node:test';
 import { sql } from '../../shared/db/client.ts';
 import type { LocalRedis } from './redis.ts';
@@ -84,6 +85,7 @@ export function daprStack(names: string[], { env = {}, redis = false }: { env?: 
     await Promise.all([...Object.values(stack.fns), ...extra].map((f) => f.stop()));
     await stack.kafka?.broker.destroy();
     await stack.redis?.destroy();
+    if (options) await rm(options.workdir, { recursive: true, force: true });
     await sql.end();
   });
   return stack;
