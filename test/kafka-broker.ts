@@ -5,6 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.ts';
+import { terminate } from './processes.ts';
 
 /**
  * A real single-node Kafka (KRaft, broker+controller in one JVM) on 127.0.0.1.
@@ -125,15 +126,8 @@ export async function startKafka(opts: { dir?: string; port?: number } = {}): Pr
   }
 
   async function stop(): Promise<void> {
-    const proc = child;
-    if (!proc) return;
-    if (proc.exitCode === null && proc.signalCode === null) {
-      const gone = new Promise((resolve) => proc.once('exit', resolve));
-      proc.kill('SIGTERM');
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 20_000);
-      await gone;
-      clearTimeout(timer);
-    }
+    if (!child) return;
+    await terminate(child);
     child = undefined;
     process.off('exit', killOnExit);
   }

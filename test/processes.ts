@@ -54,3 +54,13 @@ export function portClosed(port: number): Promise<boolean> {
     socket.once('error', () => resolve(true));
   });
 }
+
+/** SIGTERM, then SIGKILL if it is still there after `killAfterMs`; resolves once it is gone. */
+export async function terminate(child: ChildProcess, killAfterMs = 20_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  await gone;
+  clearTimeout(timer);
+}

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './free-port.ts';
+import { terminate } from './processes.ts';
 
 /**
  * A real redis-server (Debian's build, fetched by scripts/redis/install.sh into .cache/) on
@@ -63,13 +64,8 @@ export async function startRedis(): Promise<RedisServer> {
   }
 
   async function stop(): Promise<void> {
-    const proc = child;
-    if (!proc) return;
-    if (proc.exitCode === null && proc.signalCode === null) {
-      const gone = new Promise((resolve) => proc.once('exit', resolve));
-      proc.kill('SIGTERM');
-      await gone;
-    }
+    if (!child) return;
+    await terminate(child);
     child = undefined;
     process.off('exit', killOnExit);
   }

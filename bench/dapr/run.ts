@@ -14,7 +14,7 @@ import path from 'node:path';
 import { freePort } from '../../test/free-port.ts';
 import { daprdBinary, startDaprd } from '../../test/dapr/daprd.ts';
 import { componentsDir, configFile, daprWorkdir, localAddresses, localResources, startLocalKafka, startLocalRedis } from '../../test/dapr/stack.ts';
-import { respClient } from '../../test/dapr/resp.ts';
+import { RespConnection } from '../../test/resp.ts';
 
 const [events = 500, states = 1000] = process.argv.slice(2).map(Number);
 const warmup = 50;
@@ -145,13 +145,13 @@ try {
     await res.arrayBuffer();
   });
   step(`SET and GET on Redis directly, ${states} each`);
-  const resp = await respClient(redisPort);
+  const resp = await RespConnection.open(redisPort);
   cleanup.push(() => Promise.resolve(resp.close()));
   const redisSet = await timed(states, async () => {
-    await resp.command('SET', `direct-${keys[n++ % keys.length]}`, value, 'EX', '3600');
+    await resp.command(['SET', `direct-${keys[n++ % keys.length]}`, value, 'EX', '3600']);
   });
   const redisGet = await timed(states, async () => {
-    if ((await resp.command('GET', `direct-${keys[n++ % keys.length]}`)) === null) throw new Error('GET found nothing');
+    if ((await resp.command(['GET', `direct-${keys[n++ % keys.length]}`])) === null) throw new Error('GET found nothing');
   });
 
   step(`the HTTP floor: fetch → bare node:http, ${states}`);

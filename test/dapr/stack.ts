@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readFile, readdir } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
@@ -11,7 +10,7 @@ import { buildAll } from '../../scripts/build.ts';
 import { provisionTopics } from '../../shared/events/provision.ts';
 import { freePort } from '../free-port.ts';
 import { type KafkaBroker, startKafka } from '../kafka-broker.ts';
-import { exited, start } from '../processes.ts';
+import { exited, portClosed, start } from '../processes.ts';
 import { type Daprd, startDaprd } from './daprd.ts';
 import { type LocalRedis, startRedisAt } from './redis.ts';
 
@@ -69,20 +68,9 @@ export async function localAddresses(): Promise<LocalAddresses> {
   return { kafkaPort: loopbackPort(brokers.split(',')[0]!, 'the pubsub brokers'), ...(redisHost ? { redisPort: loopbackPort(redisHost, 'the state store redisHost') } : {}) };
 }
 
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.once('error', () => resolve(true));
-  });
-}
-
 /** Fails early, naming the port, when something (dev:dapr, a laptop's own Kafka) already has it. */
 export async function requireFree(port: number, what: string): Promise<void> {
-  if (!(await portFree(port))) {
+  if (!(await portClosed(port))) {
     throw new Error(`port ${port} (${what}, as dapr/components names it) is in use: stop whatever holds it (npm run dev:dapr?) first`);
   }
 }

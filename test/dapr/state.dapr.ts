@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type Client, clientFor, eventually } from '../helpers.ts';
-import { type Resp, respClient } from './resp.ts';
+import { RespConnection } from '../resp.ts';
 import { daprStack } from './setup.ts';
 import type { FunctionWithSidecar } from './stack.ts';
 
@@ -11,13 +11,20 @@ import type { FunctionWithSidecar } from './stack.ts';
 
 const stack = daprStack(['create-task', 'chat-turn'], { redis: true });
 let second: FunctionWithSidecar;
-let redis: Resp;
+let redis: RespConnection;
 before(async () => {
   await stack.ready;
   second = await stack.another('chat-turn');
-  redis = await respClient(stack.redis!.port);
+  redis = await RespConnection.open(stack.redis!.port);
 });
 after(() => redis?.close());
+
+/** A hash field daprd wrote, as text. */
+async function hget(key: string, field: string): Promise<string> {
+  const reply = await redis.command(['HGET', key, field]);
+  assert.ok(Buffer.isBuffer(reply), `HGET ${key} ${field}: ${JSON.stringify(reply)}`);
+  return reply.toString();
+}
 
 interface Turn {
   conversation_id: string;
@@ -44,13 +51,13 @@ describe('chat state through daprd in Redis', () => {
     const c = await clientFor(stack.fns['chat-turn']!.url);
     const first = await say(c, 'add buy milk');
     const key = redisKey(c.user, first.conversation_id);
-    const ttl = await redis.command('TTL', key);
+    const ttl = await redis.command(['TTL', key]);
     // CHAT_TTL_SECONDS (3600 by default) rides on each save as ttlInSeconds; daprd sets EXPIRE.
-    assert.ok(typeof ttl === 'number' && ttl > 3500 && ttl <= 3600, `TTL ${String(ttl)}`);
-    const version = Number(await redis.command('HGET', key, 'version'));
+    assert.ok(typeof ttl === 'number' && ttl > 3500 && ttl <= 3600, `TTL ${JSON.stringify(ttl)}`);
+    const version = Number(await hget(key, 'version'));
     await say(c, 'add buy bread', first.conversation_id);
-    assert.equal(Number(await redis.command('HGET', key, 'version')), version + 1);
-    const stored = JSON.parse(String(await redis.command('HGET', key, 'data'))) as { messages: { text: string }[] };
+    assert.equal(Number(await hget(key, 'version')), version + 1);
+    const stored = JSON.parse(await hget(key, 'data')) as { messages: { text: string }[] };
     assert.deepEqual(
       stored.messages.filter((_, i) => i % 2 === 0).map((m) => m.text),
       ['add buy milk', 'add buy bread'],
@@ -101,7 +108,7 @@ describe('chat state through daprd in Redis', () => {
       await stack.redis!.start();
     }
     redis.close();
-    redis = await respClient(stack.redis!.port);
+    redis = await RespConnection.open(stack.redis!.port);
     // The Resiliency policy's circuit breaker on the state store may hold calls back a while.
     await eventually(async () => (await c.post('/api/chat', { message: 'add after the outage' })).status === 200, { timeoutMs: 90_000, everyMs: 500 });
   });
