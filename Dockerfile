@@ -6,7 +6,9 @@ ARG NODE_IMAGE=node:24.21.0-trixie-slim
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
-# Dev dependencies too: esbuild and tsx run the build. None of them reaches the runtime stage.
+# npm ci's postinstall applies patches/ (patch-package) to node_modules before anything is bundled.
+COPY patches/ patches/
+# Dev dependencies too: esbuild, tsx and patch-package run the build. None of them reaches the runtime stage.
 RUN npm ci --no-audit --no-fund
 COPY . .
 RUN scripts/build-image-steps.sh /out

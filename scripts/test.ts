@@ -40,8 +40,6 @@ if (!process.env.DATABASE_URL) {
 process.env.NODE_ENV = 'test';
 process.env.LOG_LEVEL ??= 'silent';
 process.env.AUTH_MODE = 'jwt';
-// Notification retries wait milliseconds in tests, not seconds.
-process.env.NOTIFY_BACKOFF_MS ??= '20';
 process.env.JWT_SECRET = randomBytes(32).toString('base64url');
 
 step('applying migrations');

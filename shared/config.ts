@@ -10,6 +10,14 @@ const schema = z
   .object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     PORT: port.default(8080),
+    /** The address `npm start` listens on: loopback, as its dev token endpoint gives anyone a token; 0.0.0.0 or :: opens it to the network. */
+    HOST: z.string().min(1).max(255).default('127.0.0.1'),
+    /** A request's headers and body must arrive within this (a slow client is cut off with 408). */
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+    /** A request's headers must arrive within this. */
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+    /** Open connections one server holds at most; more are refused (closed at once). */
+    HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(1000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 
     // Unset: the local host starts an embedded PostgreSQL under DATA_DIR.
@@ -18,6 +26,14 @@ const schema = z
       .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
       .optional(),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    /** A new connection to PostgreSQL fails after this long (the request answers 503). */
+    DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+    /** PostgreSQL cancels a statement that runs longer (statement_timeout); migrations are exempt. */
+    DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+    /** PostgreSQL ends a session left idle inside a transaction this long (idle_in_transaction_session_timeout). */
+    DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
+    /** An API request still unanswered after this long answers 503 (a stalled database or dependency); chat turns have their own bound. */
+    REQUEST_DEADLINE_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
     DATA_DIR: z.string().min(1).default('.data'),
     EMBEDDED_PG_PORT: port.default(54329),
 
@@ -26,6 +42,8 @@ const schema = z
     JWKS_URL: optionalUrl,
     JWT_ISSUER: z.string().min(1).optional(),
     JWT_AUDIENCE: z.string().min(1).optional(),
+    /** Longest a bearer token may be valid: exp − iat (exp − now without iat or with a future iat); the dev token lasts this long. */
+    JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
 
     // Events: where the outbox relay publishes, and which event types it publishes at all.
     EVENT_TRANSPORT: z.enum(['local', 'dapr', 'kafka']).default('local'),
@@ -53,6 +71,16 @@ const schema = z
     DAPR_API_TOKEN: z.string().min(1).optional(),
     /** Required of the sidecar on event and cron endpoints (the sidecar's APP_API_TOKEN). */
     APP_API_TOKEN: z.string().min(1).optional(),
+    /** Knative Eventing sender identity (eventWiring knative): issuer of the sources' OIDC tokens; unset: none accepted. */
+    EVENT_OIDC_ISSUER: z.string().min(1).max(500).optional(),
+    /** The issuer's signing keys (the API server's /openid/v1/jwks); required with EVENT_OIDC_ISSUER. */
+    EVENT_OIDC_JWKS_URL: optionalUrl,
+    /** The audience this function's sources ask tokens for (their sink.audience); required with EVENT_OIDC_ISSUER. */
+    EVENT_OIDC_AUDIENCE: z.string().min(1).max(253).optional(),
+    /** Only service accounts of this namespace may send (Knative makes each source's account beside it); required with EVENT_OIDC_ISSUER. */
+    EVENT_OIDC_NAMESPACE: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, 'must be a Kubernetes namespace name').optional(),
+    /** A bearer token file sent when fetching the keys (the API server wants one); unset: fetched without. */
+    EVENT_OIDC_JWKS_TOKEN_FILE: z.string().min(1).max(4096).optional(),
 
     // Chat: the model behind chat-turn and where conversations live.
     /** Unset: gemini when GEMINI_API_KEY is set, else the local parser. */
@@ -82,12 +110,13 @@ const schema = z
     REMINDER_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
     /** Catch-up policy `all`: occurrences generated per template and tick at most, the newest kept. */
     CATCH_UP_MAX: z.coerce.number().int().min(1).max(10_000).default(100),
+    /** Due schedule templates one tick handles at most; the rest stay due for the next tick (logged). */
+    TICK_MAX_TEMPLATES: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
     /** Published outbox rows and processed-event records older than this are deleted by the tick. */
     RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(7),
-    NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
-    /** First retry delay of a failed delivery; doubled per attempt, with full jitter. */
-    NOTIFY_BACKOFF_MS: z.coerce.number().int().min(1).max(60_000).default(500),
     NOTIFY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+    /** Notification retries one tick makes at most, side by side; the rest wait for the next tick. */
+    NOTIFY_RETRY_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
     /** `log` writes email to the log; `dapr` sends it through the Dapr output binding DAPR_EMAIL_BINDING. */
     EMAIL_TRANSPORT: z.enum(['log', 'dapr']).default('log'),
     DAPR_EMAIL_BINDING: z.string().min(1).default('email'),
@@ -97,6 +126,15 @@ const schema = z
   .refine((env) => !(env.NODE_ENV === 'production' && env.AUTH_MODE === 'dev'), {
     path: ['AUTH_MODE'],
     message: 'dev is refused when NODE_ENV=production',
+  })
+  // Event, cron and relay endpoints take only authenticated callers in production (issue 12, finding 3).
+  .refine((env) => env.NODE_ENV !== 'production' || env.APP_API_TOKEN, {
+    path: ['APP_API_TOKEN'],
+    message: 'is required when NODE_ENV=production (event, cron and relay callers must send it as dapr-api-token)',
+  })
+  .refine((env) => !env.EVENT_OIDC_ISSUER || (env.EVENT_OIDC_JWKS_URL && env.EVENT_OIDC_AUDIENCE && env.EVENT_OIDC_NAMESPACE), {
+    path: ['EVENT_OIDC_ISSUER'],
+    message: 'needs EVENT_OIDC_JWKS_URL, EVENT_OIDC_AUDIENCE and EVENT_OIDC_NAMESPACE as well',
   })
   .refine((env) => !env.KAFKA_SASL_MECHANISM || (env.KAFKA_SASL_USERNAME && env.KAFKA_SASL_PASSWORD), {
     path: ['KAFKA_SASL_USERNAME'],

@@ -23,6 +23,9 @@ const service = () =>
     }),
   ));
 
+// A turn may call the model once per tool call and once more to answer, each bounded by its timeout.
+const turnDeadlineMs = config.GEMINI_TIMEOUT_MS * (config.CHAT_MAX_TOOL_CALLS + 1) + config.REQUEST_DEADLINE_MS;
+
 const unavailable = { 503: 'The conversation store or the chat model is unavailable; Retry-After says when to try again' };
 
 export const chatTurn = httpFunction('chat-turn', [
@@ -33,6 +36,7 @@ export const chatTurn = httpFunction('chat-turn', [
     body: ChatRequest,
     response: ChatReply,
     conflict: true,
+    deadlineMs: turnDeadlineMs,
     errors: { 404: 'No such conversation for this user (or it expired)', ...unavailable },
     handle: async ({ actor, body }) => (await service()).turn(actor, body),
   }),

@@ -47,6 +47,18 @@ describe('undo in chat', () => {
     assert.equal((await c.get(`/api/tasks/${task.id}`)).body.completed, false);
   });
 
+  it('undoing the completion of a recurring task also removes the next task it made', async () => {
+    const c = await clientFor(app.url());
+    const task = (await c.post('/api/tasks', { title: 'Water plants', due_at: '2030-05-06T07:00:00Z', recurrence: { freq: 'daily', timezone: 'UTC' } })).body;
+    const turn = await say(c, 'done with water plants');
+    assert.equal(turn.reply, 'Done: “Water plants”.');
+    const open = async () => (await c.get('/api/tasks?status=all')).body.items as { id: string; completed: boolean }[];
+    await eventually(async () => (await open()).length === 2);
+    const undo = await c.post(`/api/chat/${turn.conversation_id}/undo`);
+    assert.equal(undo.body.reply, 'Undone: reopened “Water plants” and removed the next one, due 2030-05-07.');
+    assert.deepEqual((await open()).map((t) => [t.id, t.completed]), [[task.id, false]]);
+  });
+
   it('brings back a task the turn deleted, with its fields and tags', async () => {
     const c = await clientFor(app.url());
     await c.post('/api/tasks', { title: 'Plan trip', description: 'Lisbon?', priority: 'high', due_at: '2030-05-01T10:00:00Z', tags: ['fun'] });

@@ -1,6 +1,6 @@
 import * as functions from '@google-cloud/functions-framework';
 import { z } from 'zod';
-import { checkAppToken } from '../../shared/events/function.ts';
+import { authenticateSender } from '../../shared/events/sender-auth.ts';
 import { httpFunction, route } from '../../shared/http/index.ts';
 import { log } from '../../shared/observability/log.ts';
 import { tick } from '../../shared/time/tick.ts';
@@ -10,18 +10,20 @@ const TickResult = z.object({
   generated: z.number().int(),
   published: z.number().int(),
   pruned: z.object({ outbox: z.number().int(), processed: z.number().int() }),
+  /** Notification retries the tick made. */
+  notifications: z.number().int().optional(),
 });
 
 const handler = httpFunction('cron-tick', [
   route({
     method: 'POST',
     path: '/cron-tick',
-    summary: 'One tick: fire due reminders, generate due recurring tasks, sweep the outbox (Dapr cron binding; app API token)',
+    summary: 'One tick: fire due reminders, generate due recurring tasks, sweep the outbox (Dapr cron binding or PingSource; app API token or OIDC sender)',
     public: true,
     body: z.unknown(),
     response: TickResult,
-    handle: ({ req, log }) => {
-      checkAppToken(req);
+    handle: async ({ req, log }) => {
+      await authenticateSender(req);
       return tick(log);
     },
   }),

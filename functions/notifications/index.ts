@@ -1,5 +1,5 @@
 import * as functions from '@google-cloud/functions-framework';
-import { listNotifications, markRead } from '../../shared/db/notifications.ts';
+import { getNotification, listNotifications, markRead } from '../../shared/db/notifications.ts';
 import { IdParams } from '../../shared/domain/fields.ts';
 import { Notification, NotificationPage, NotificationQuery } from '../../shared/domain/notification.ts';
 import { httpFunction, route } from '../../shared/http/index.ts';
@@ -8,10 +8,18 @@ export const notifications = httpFunction('notifications', [
   route({
     method: 'GET',
     path: '/api/notifications',
-    summary: 'The in-app inbox, newest first (unread=true for unread only)',
+    summary: 'Notifications of one channel, newest first: the in-app inbox by default (unread=true for unread only), each with its delivery attempts',
     query: NotificationQuery,
     response: NotificationPage,
     handle: ({ userId, query }) => listNotifications(userId, query),
+  }),
+  route({
+    method: 'GET',
+    path: '/api/notifications/:id',
+    summary: 'One notification of any channel, with every delivery attempt (time, status code or error, duration) and the next one',
+    params: IdParams,
+    response: Notification,
+    handle: ({ userId, params }) => getNotification(userId, params.id),
   }),
   route({
     method: 'POST',

@@ -23,9 +23,10 @@ export const notify = eventFunction('notify', {
     const outcome = await deliver(n);
     outcomes.inc({ channel: n.channel, outcome });
     if (outcome === 'delivered' && n.fire_at) delivery.observe({ channel: n.channel }, (Date.now() - Date.parse(n.fire_at)) / 1000);
+    // A failed first attempt is retried by the tick (shared/notify/schedule.ts): the event is done.
     if (outcome !== 'failed') return 'SUCCESS';
-    log.warn({ notification: n.notification_id, channel: n.channel }, 'notification failed after its retries');
-    return dropPoison('notify', topics.notificationEvents.name, raw, `${n.channel} delivery failed after its retries`);
+    log.warn({ notification: n.notification_id, channel: n.channel }, 'notification failed for good');
+    return dropPoison('notify', topics.notificationEvents.name, raw, `${n.channel} delivery failed for good`);
   },
 });
 

@@ -64,6 +64,29 @@ describe('recur-on-complete', () => {
     assert.equal((await tasks(c)).length, 2);
   });
 
+  it('completing a recurring task and deleting it at once still makes the next one, once however often the event comes', async () => {
+    // Issue 12 finding 8: the handler read the task row, already deleted when its event arrived.
+    const c = await clientFor(app.url());
+    const first = (await c.post('/api/tasks', {
+      title: 'feed cat', due_at: '2030-05-06T07:00:00Z', tags: ['home'], reminders: [{ offset: 'PT15M' }], recurrence: { freq: 'daily', timezone: 'UTC' },
+    })).body as T;
+    await c.post(`/api/tasks/${first.id}/complete`);
+    await c.delete(`/api/tasks/${first.id}`);
+    await handled(first.id);
+    // Replay the event as if it had arrived only now, after the delete: forget it was handled, and what it made.
+    const [row] = await sql`select event from outbox where event->>'subject' = ${first.id} and type = 'com.taskfn.task.completed'`;
+    await sql`delete from processed_events where consumer = 'recur-on-complete' and event_id = ${row!.event.id}`;
+    await sql`delete from tasks where recurring_task_id = ${first.recurring_task_id} and id <> ${first.id}`;
+    for (let i = 0; i < 2; i++) {
+      const res = await request(app.url(), 'POST', '/events/recur-on-complete', { body: JSON.stringify(row!.event), headers: { 'content-type': 'application/cloudevents+json' } });
+      assert.deepEqual(res.body, { status: 'SUCCESS' });
+    }
+    const all = await tasks(c);
+    assert.deepEqual(all.map((t) => [t.title, t.due_at, t.tags]), [['feed cat', '2030-05-07T07:00:00.000Z', ['home']]]);
+    const reminders = (await c.get(`/api/tasks/${all[0]!.id}/reminders`)).body.items;
+    assert.deepEqual(reminders.map((r: { offset: string }) => r.offset), ['PT15M']);
+  });
+
   it('from completion ("every!"): the next is one step after the completion day, at the series time of day', async () => {
     const c = await clientFor(app.url());
     const first = (await c.post('/api/tasks', {

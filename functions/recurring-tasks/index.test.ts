@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { log } from '../../shared/observability/log.ts';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { generateDueInstances } from '../../shared/db/recurring-instances.ts';
+import { log, type Logger } from '../../shared/observability/log.ts';
 import { tick } from '../../shared/time/tick.ts';
 import { type Client, clientFor, loadHost, serve } from '../../test/helpers.ts';
 
@@ -64,6 +68,49 @@ describe('/api/recurring-tasks', () => {
     assert.equal(after.next_at, '2030-03-04T03:01:00+00:00');
   });
 
+  it('schedule: catch_up latest 80 days behind a minute-by-minute rule makes the real latest occurrence without holding the event loop', async () => {
+    // Issue 12 finding 2, as reported: ten such templates blocked the next tick for 28 s and made
+    // the occurrence 100,000 steps in, not the latest.
+    const c = await clientFor(app.url());
+    const startsAt = new Date(Date.now() - 80 * 86_400_000).toISOString();
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const made = await c.post('/api/recurring-tasks', {
+        title: 'x', recurrence: { freq: 'cron', cron: '* * * * *', mode: 'schedule', timezone: 'UTC' }, starts_at: startsAt, catch_up: 'latest',
+      });
+      assert.equal(made.status, 201);
+      ids.push(made.body.id);
+    }
+    const delay = monitorEventLoopDelay({ resolution: 10 });
+    delay.enable();
+    const now = new Date();
+    await tick(log, now);
+    delay.disable();
+    assert.ok(delay.max / 1e6 < 1000, `the event loop was held ${(delay.max / 1e6).toFixed(0)} ms at once`);
+    for (const id of ids) {
+      const [due] = await seriesTasks(c, id);
+      assert.equal(due, new Date(Math.floor(now.getTime() / 60_000) * 60_000).toISOString());
+    }
+  });
+
+  it('a tick handles at most its bound of due templates, says so in the log, and the next tick takes the rest', async () => {
+    const c = await clientFor(app.url());
+    // Before every other template of the file is due.
+    const t0 = '2025-01-06T10:00:00.000Z';
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push((await c.post('/api/recurring-tasks', { title: `bounded ${i}`, recurrence: { freq: 'daily', mode: 'schedule', timezone: 'UTC' }, starts_at: t0 })).body.id);
+    }
+    const lines: string[] = [];
+    const captured: Logger = pino(new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) }));
+    const at = minutes(t0, 1);
+    assert.equal(await generateDueInstances(at, captured, { maxTemplates: 3 }), 3);
+    const warning = lines.map((l) => JSON.parse(l)).find((l) => l.bound === 'TICK_MAX_TEMPLATES');
+    assert.deepEqual([warning?.handled, warning?.carried], [3, 2]);
+    assert.equal(await generateDueInstances(at, captured, { maxTemplates: 3 }), 2);
+    for (const id of ids) assert.deepEqual(await seriesTasks(c, id), ['2025-01-06T10:00:00.000Z']);
+  });
+
   it('schedule: every day at 09:00 Berlin stays 09:00 local across the DST change', async () => {
     const c = await clientFor(app.url());
     const made = (await c.post('/api/recurring-tasks', {
@@ -110,6 +157,21 @@ describe('/api/recurring-tasks', () => {
     assert.deepEqual(res.body.occurrences, ['2031-01-31T09:00:00-05:00', '2031-02-28T09:00:00-05:00', '2031-03-31T09:00:00-04:00', '2031-04-30T09:00:00-04:00']);
     const weekly = await c.post('/api/recurrence/preview', { recurrence: { freq: 'weekly', by_weekday: ['MO', 'WE'], timezone: 'UTC' }, start: '2031-01-07T10:00:00Z', count: 2 });
     assert.deepEqual(weekly.body.occurrences, ['2031-01-08T10:00:00+00:00', '2031-01-13T10:00:00+00:00']);
+  });
+
+  it('previews sparse rules within a bounded search: leap days from 1900 at once, 400 naming the rule when too sparse', async () => {
+    // Issue 12: "0 0 * 2 1#5" from 1900 took 1.1 s of CPU, "0 0 29 2 *" 430 ms, holding every request.
+    const c = await clientFor(app.url());
+    const started = Date.now();
+    const leap = await c.post('/api/recurrence/preview', { recurrence: { freq: 'cron', cron: '0 0 29 2 *', timezone: 'UTC' }, start: '1900-01-01T00:00:00Z', count: 3 });
+    assert.deepEqual(leap.body.occurrences, ['1904-02-29T00:00:00+00:00', '1908-02-29T00:00:00+00:00', '1912-02-29T00:00:00+00:00']);
+    const fifth = await c.post('/api/recurrence/preview', { recurrence: { freq: 'cron', cron: '0 0 * 2 1#5', timezone: 'UTC' }, start: '1900-01-01T00:00:00Z', count: 2 });
+    assert.deepEqual(fifth.body.occurrences, ['1904-02-29T00:00:00+00:00', '1932-02-29T00:00:00+00:00']);
+    const tooSparse = await c.post('/api/recurrence/preview', { recurrence: { freq: 'cron', cron: '0 0 * 2 1#5', timezone: 'UTC' }, start: '1900-01-01T00:00:00Z', count: 100 });
+    assert.equal(tooSparse.status, 400);
+    assert.equal(tooSparse.body.error.details[0].path, 'recurrence.cron');
+    assert.match(tooSparse.body.error.details[0].message, /too sparse/);
+    assert.ok(Date.now() - started < 2000, `three previews took ${Date.now() - started} ms`);
   });
 
   it('refuses bad rules naming the field, and writes nothing', async () => {

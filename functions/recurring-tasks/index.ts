@@ -2,7 +2,7 @@ import * as functions from '@google-cloud/functions-framework';
 import { z } from 'zod';
 import * as templates from '../../shared/db/recurring-tasks.ts';
 import { IdParams } from '../../shared/domain/fields.ts';
-import { checkSeries, preview, resolveRule } from '../../shared/domain/recurrence/index.ts';
+import { checkSeries, preview, resolveRule, withinBudget } from '../../shared/domain/recurrence/index.ts';
 import {
   PreviewAnswer, PreviewRequest, RecurringTask, RecurringTaskCreate, RecurringTaskPatch, RecurringTaskQuery,
 } from '../../shared/domain/recurring-task.ts';
@@ -69,7 +69,8 @@ export const recurringTasks = httpFunction('recurring-tasks', [
       const rule = resolveRule(body.recurrence, (await getSettings(userId)).timezone);
       const start = new Date(body.start);
       checkSeries(rule, start);
-      return { occurrences: preview(rule, start, body.count) };
+      // One step budget for the whole preview: a sparse rule answers 400 in milliseconds (issue 12).
+      return { occurrences: withinBudget(rule, 'recurrence', () => preview(rule, start, body.count)) };
     },
   }),
 ]);

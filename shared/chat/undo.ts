@@ -1,4 +1,5 @@
 import { sql, type Tx } from '../db/client.ts';
+import { removeSuccessor } from '../db/recurring-instances.ts';
 import { replaceReminders } from '../db/reminders.ts';
 import { getSettings } from '../db/settings.ts';
 import { lockOwnTask, restoreTaskRecurrence, retireSeries } from '../db/task-series.ts';
@@ -89,10 +90,17 @@ async function revert(actor: tasks.Actor, a: LoggedAction, expected: number | un
       return { action: { ...base, tool: 'add_task', result: { task: brief(task) } }, said: `brought back ${quote(before.title)}` };
     }
     case 'complete_task': {
-      const task = await tasks.setCompleted(actor, a.task_id, before.completed, expected, mark);
+      let successor: Task | null = null;
+      const task = await tasks.setCompleted(actor, a.task_id, before.completed, expected, async (tx) => {
+        // Reopening takes back the next task of the series that the completion made. If
+        // recur-on-complete has not run yet, it finds the task reopened and makes none.
+        if (!before.completed) successor = await removeSuccessor(tx, actor.source, actor.userId, a.task_id);
+        await mark(tx);
+      });
+      const removed = successor ? ` and removed the next one, due ${(successor as Task).due_at?.slice(0, 10)}` : '';
       return {
         action: { ...base, tool: 'complete_task', result: { task: brief(task) } },
-        said: before.completed ? `marked ${quote(task.title)} done again` : `reopened ${quote(task.title)}`,
+        said: before.completed ? `marked ${quote(task.title)} done again` : `reopened ${quote(task.title)}${removed}`,
         version: task.version,
       };
     }

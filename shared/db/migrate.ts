@@ -36,6 +36,8 @@ export async function migrate(sql: Sql, dir = migrationsDir): Promise<string[]> 
     const text = await readFile(`${dir}/${name}`, 'utf8');
     const checksum = createHash('sha256').update(text).digest('hex');
     await sql.begin(async (tx) => {
+      // A migration may rewrite a large table: the pool's statement_timeout is for requests.
+      await tx`set local statement_timeout = 0`;
       await tx`select pg_advisory_xact_lock(${lockKey})`;
       const [done] = await tx<{ checksum: string }[]>`
         select checksum

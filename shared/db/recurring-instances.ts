@@ -1,18 +1,17 @@
+import { setImmediate as yieldToOthers } from 'node:timers/promises';
 import { TZDate } from '@date-fns/tz';
 import { getConfig } from '../config.ts';
-import { type Rule, between, nextAfter } from '../domain/recurrence/index.ts';
+import { type Rule, TooSparse, between, lastAtOrBefore, nextAfter } from '../domain/recurrence/index.ts';
 import type { Task } from '../domain/task.ts';
 import { enqueue, writeTransaction } from '../events/outbox.ts';
 import { type TaskEvent, taskEvent } from '../events/task-events.ts';
 import type { Logger } from '../observability/log.ts';
 import { firstDelivery } from './activity.ts';
-import type { Tx } from './client.ts';
+import { sql, type Tx } from './client.ts';
 import { followTask } from './reminders.ts';
 import type { TemplateRow } from './recurring-tasks.ts';
 import { linkTags } from './task-tags.ts';
 import { type TaskRow, taskColumns, toTask } from './task-row.ts';
-
-const config = getConfig();
 
 export interface Instance {
   template: Pick<TemplateRow, 'id' | 'user_id' | 'title' | 'description' | 'priority'>;
@@ -22,7 +21,8 @@ export interface Instance {
   /** on_completion: the completed task this one follows (unique). */
   recursFrom: string | null;
   tags: string[];
-  copyRemindersFrom: string | null;
+  /** Offset reminders to give the new task (ISO 8601 durations). */
+  reminderOffsets: string[];
 }
 
 /**
@@ -56,13 +56,12 @@ export async function insertInstances(tx: Tx, source: string, items: Instance[])
   for (const row of rows) {
     const item = byKey.get(key(row.recurring_task_id, row.occurrence_at, row.recurs_from))!;
     if (item.tags.length > 0) row.tags = await linkTags(tx, row.user_id, row.id, item.tags);
-    if (item.copyRemindersFrom) {
+    if (item.reminderOffsets.length > 0) {
       await tx`
         insert into reminders (user_id, task_id, offset_text)
-        select user_id, ${row.id}, offset_text
-        from reminders
-        where task_id = ${item.copyRemindersFrom}
-          and offset_text is not null`;
+        select ${row.user_id}, ${row.id}, o
+        from unnest(${item.reminderOffsets}::text[]) with ordinality as u(o, i)
+        order by i`;
       await followTask(tx, row.user_id, row.id, 'due', row.due_at);
     }
     tasks.push(toTask(row));
@@ -74,24 +73,27 @@ export async function insertInstances(tx: Tx, source: string, items: Instance[])
 /** A missed occurrence is one more than this late; `skip` generates only occurrences within it. */
 const graceMs = 60_000;
 
-/** The occurrences one tick generates for a template, by its catch-up policy. */
+/**
+ * The occurrences one tick generates for a template, by its catch-up policy. Each engine call has
+ * its own step budget, so a template costs at most a few milliseconds whatever its rule.
+ */
 function dueOccurrences(t: TemplateRow, now: Date, log: Logger): Date[] {
   const rule = t.recurrence;
   const first = t.next_at!;
+  const max = getConfig().CATCH_UP_MAX;
   if (t.catch_up === 'skip') {
     const from = new Date(Math.max(first.getTime() - 1, now.getTime() - graceMs));
-    return [...(first.getTime() >= now.getTime() - graceMs ? [first] : []), ...between(rule, t.starts_at, from, now, config.CATCH_UP_MAX)].filter(
+    return [...(first.getTime() >= now.getTime() - graceMs ? [first] : []), ...between(rule, t.starts_at, from, now, max)].filter(
       (d, i, all) => all.findIndex((x) => x.getTime() === d.getTime()) === i,
     );
   }
-  if (t.catch_up === 'latest') {
-    const rest = between(rule, t.starts_at, first, now, 100_000);
-    return [rest.at(-1) ?? first];
-  }
-  const missed = [first, ...between(rule, t.starts_at, first, now, config.CATCH_UP_MAX)];
-  if (missed.length > config.CATCH_UP_MAX) {
-    log.warn({ template: t.id, generated: config.CATCH_UP_MAX, bound: 'CATCH_UP_MAX' }, 'catch-up bounded: the oldest missed occurrences are generated, later missed ones skipped');
-    return missed.slice(0, config.CATCH_UP_MAX);
+  // Read backwards from now: no walk over the missed ones, which were 100,000 steps for a
+  // minute-by-minute rule 80 days behind (issue 12).
+  if (t.catch_up === 'latest') return [lastAtOrBefore(rule, t.starts_at, now) ?? first];
+  const missed = [first, ...between(rule, t.starts_at, first, now, max)];
+  if (missed.length > max) {
+    log.warn({ template: t.id, generated: max, bound: 'CATCH_UP_MAX' }, 'catch-up bounded: the oldest missed occurrences are generated, later missed ones skipped');
+    return missed.slice(0, max);
   }
   return missed;
 }
@@ -99,13 +101,27 @@ function dueOccurrences(t: TemplateRow, now: Date, log: Logger): Date[] {
 const batchSize = 200;
 
 /**
- * Generates the due occurrences of `schedule` templates at `now`, batch by batch. SKIP LOCKED lets
- * ticks overlap: each template is handled by one of them, and the unique occurrence key catches
- * anything that slips through.
+ * Generates the due occurrences of `schedule` templates at `now`, batch by batch, at most
+ * TICK_MAX_TEMPLATES templates a tick: the rest keep their next_at and the next tick takes them,
+ * oldest first. SKIP LOCKED lets ticks overlap: each template is handled by one of them, and the
+ * unique occurrence key catches anything that slips through. Between templates the event loop gets
+ * its turn, so other requests interleave with a long tick.
  */
-export async function generateDueInstances(now: Date, log: Logger): Promise<number> {
+export async function generateDueInstances(now: Date, log: Logger, { maxTemplates = getConfig().TICK_MAX_TEMPLATES } = {}): Promise<number> {
   let total = 0;
+  let handled = 0;
   for (;;) {
+    const take = Math.min(batchSize, maxTemplates - handled);
+    if (take <= 0) {
+      const [{ due } = { due: 0 }] = await sql<{ due: number }[]>`
+        select count(*)::int as due
+        from recurring_tasks
+        where active
+          and mode = 'schedule'
+          and next_at <= ${now}`;
+      if (due > 0) log.warn({ handled, carried: due, bound: 'TICK_MAX_TEMPLATES' }, 'tick bounded: the remaining due templates wait for the next tick');
+      return total;
+    }
     const { seen, created } = await writeTransaction(async (tx) => {
       const templates = await tx<TemplateRow[]>`
         select id, user_id, title, description, priority, tags, recurrence, mode, starts_at, catch_up, next_at, generated,
@@ -115,18 +131,27 @@ export async function generateDueInstances(now: Date, log: Logger): Promise<numb
           and mode = 'schedule'
           and next_at <= ${now}
         order by next_at
-        limit ${batchSize}
+        limit ${take}
         for update skip locked`;
       const items: Instance[] = [];
       const next: { id: string; next_at: string | null }[] = [];
       for (const t of templates) {
-        for (const at of dueOccurrences(t, now, log)) {
-          items.push({ template: t, dueAt: at, occurrenceAt: at, recursFrom: null, tags: t.tags, copyRemindersFrom: null });
+        await yieldToOthers();
+        try {
+          const due = dueOccurrences(t, now, log);
+          next.push({ id: t.id, next_at: nextAfter(t.recurrence, t.starts_at, now)?.toISOString() ?? null });
+          for (const at of due) {
+            items.push({ template: t, dueAt: at, occurrenceAt: at, recursFrom: null, tags: t.tags, reminderOffsets: [] });
+          }
+        } catch (err) {
+          // Not expected for a rule that was accepted (creation searches with the same budget):
+          // the template stays due and is tried again, and the rest of the tick goes on.
+          if (!(err instanceof TooSparse)) throw err;
+          log.warn({ template: t.id, err }, 'recurrence too sparse to search within the budget; left for the next tick');
         }
-        next.push({ id: t.id, next_at: nextAfter(t.recurrence, t.starts_at, now)?.toISOString() ?? null });
       }
       const tasks = await insertInstances(tx, 'cron-tick', items);
-      if (templates.length > 0) {
+      if (next.length > 0) {
         await tx`
           update recurring_tasks r
           set next_at = u.next_at,
@@ -138,7 +163,8 @@ export async function generateDueInstances(now: Date, log: Logger): Promise<numb
       return { seen: templates.length, created: tasks.length };
     });
     total += created;
-    if (seen < batchSize) return total;
+    handled += seen;
+    if (seen < take) return total;
   }
 }
 
@@ -162,21 +188,31 @@ function anchorAtCompletion(rule: Rule, startsAt: Date, completedAt: Date): Date
 /**
  * on_completion: the task after a completed one. From `due`: the first occurrence after the
  * completed task's due time. From `completion`: the series restarted at the completion, one step on.
+ * Everything comes from the event, not from the task row, which may be gone by now (completed and
+ * deleted at once: issue 12 finding 8). A task that still exists but was reopened before this ran
+ * (an undone completion) gets no successor; its lock orders this against the reopening.
  * Once per completed task (recurs_from is unique) and once per event.
  */
 export async function createNextOnCompletion(consumer: string, event: Extract<TaskEvent, { type: 'com.taskfn.task.completed' }>): Promise<Task | null> {
-  const { task, user_id: userId } = event.data;
+  const { task, user_id: userId, reminder_offsets: reminderOffsets } = event.data;
+  if (!task.recurring_task_id) return null;
   return writeTransaction(async (tx) => {
     if (!(await firstDelivery(tx, consumer, event.id))) return null;
-    const [t] = await tx<(TemplateRow & { task_due_at: Date | null })[]>`
-      select r.*, k.due_at as task_due_at
-      from tasks k
-      join recurring_tasks r on r.id = k.recurring_task_id
-      where k.id = ${task.id}
-        and k.user_id = ${userId}
-        and r.active
-        and r.mode = 'on_completion'
-      for update of r`;
+    const [live] = await tx<{ completed: boolean }[]>`
+      select completed
+      from tasks
+      where id = ${task.id}
+        and user_id = ${userId}
+      for share`;
+    if (live && !live.completed) return null;
+    const [t] = await tx<TemplateRow[]>`
+      select *
+      from recurring_tasks
+      where id = ${task.recurring_task_id}
+        and user_id = ${userId}
+        and active
+        and mode = 'on_completion'
+      for update`;
     if (!t) return null;
     const rule = t.recurrence;
     if (rule.count !== undefined && t.generated >= rule.count) return null;
@@ -186,16 +222,40 @@ export async function createNextOnCompletion(consumer: string, event: Extract<Ta
       const anchor = rule.freq === 'cron' ? completedAt : anchorAtCompletion(rule, t.starts_at, completedAt);
       due = nextAfter({ ...rule, count: undefined }, anchor, new Date(Math.max(anchor.getTime(), completedAt.getTime())));
     } else {
-      due = nextAfter(rule, t.starts_at, t.task_due_at ?? completedAt);
+      due = nextAfter(rule, t.starts_at, task.due_at ? new Date(task.due_at) : completedAt);
     }
     if (!due) return null;
     const [created] = await insertInstances(tx, consumer, [
       {
         template: { ...t, title: task.title, description: task.description, priority: task.priority },
-        dueAt: due, occurrenceAt: null, recursFrom: task.id, tags: task.tags, copyRemindersFrom: task.id,
+        dueAt: due, occurrenceAt: null, recursFrom: task.id, tags: task.tags, reminderOffsets,
       },
     ]);
     if (created) await tx`update recurring_tasks set generated = generated + 1 where id = ${t.id}`;
     return created ?? null;
   });
+}
+
+/**
+ * Removes the task a completion made, when that completion is undone and the task is as it was
+ * made (version 1, open); one the user has changed since is theirs and stays. In the caller's
+ * transaction, which holds the completed task's lock. Answers the removed task, if any.
+ */
+export async function removeSuccessor(tx: Tx, source: string, userId: string, completedTaskId: string): Promise<Task | null> {
+  const [row] = await tx<(TaskRow & { user_id: string })[]>`
+    select ${taskColumns}, t.user_id
+    from tasks t
+    where t.recurs_from = ${completedTaskId}
+      and t.user_id = ${userId}
+      and t.version = 1
+      and not t.completed
+    for update of t`;
+  if (!row) return null;
+  const successor = toTask(row);
+  await tx`delete from tasks where id = ${row.id}`;
+  if (successor.recurring_task_id) {
+    await tx`update recurring_tasks set generated = greatest(generated - 1, 0) where id = ${successor.recurring_task_id}`;
+  }
+  await enqueue(tx, [taskEvent('com.taskfn.task.deleted', source, { user_id: userId, task: successor })]);
+  return successor;
 }

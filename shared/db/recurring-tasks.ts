@@ -1,5 +1,5 @@
 import { ConflictError, NotFoundError, ValidationError, VersionConflictError } from '../domain/errors.ts';
-import { type Rule, checkSeries, formatInZone, nextAfter, occurrences, resolveRule } from '../domain/recurrence/index.ts';
+import { type Rule, checkSeries, formatInZone, nextAfter, occurrences, resolveRule, withinBudget } from '../domain/recurrence/index.ts';
 import type { RecurringTask, RecurringTaskCreate, RecurringTaskPatch } from '../domain/recurring-task.ts';
 import type { Recurrence } from '../domain/recurrence/index.ts';
 import { writeTransaction } from '../events/outbox.ts';
@@ -49,11 +49,13 @@ export function toRecurringTask(r: TemplateRow): RecurringTask {
   };
 }
 
-/** The rule with the user's zone filled in, checked against its start; 400 naming the field when it has no occurrence at all. */
+/** The rule with the user's zone filled in, checked against its start; 400 naming the field when it has no occurrence at all, or none within the search budget. */
 export async function settleRule(tx: Tx | typeof sql, userId: string, input: Recurrence, startsAt: Date, field = 'recurrence'): Promise<{ rule: Rule; first: Date }> {
   const rule = resolveRule(input, (await getSettings(userId, tx)).timezone);
   checkSeries(rule, startsAt);
-  const first = occurrences(rule, startsAt).next();
+  // A rule whose first occurrence is beyond the search budget is refused here, not stored for the
+  // tick to fail on.
+  const first = withinBudget(rule, field, () => occurrences(rule, startsAt).next());
   if (first.done) throw new ValidationError([{ in: 'body', path: field, message: 'has no occurrence: it ends before its first match' }], `body ${field}: has no occurrence`);
   return { rule, first: first.value };
 }
@@ -89,7 +91,7 @@ export async function createRecurringTask({ userId, source }: Actor, input: Recu
       ...input, rule, startsAt, catchUp: input.catch_up, nextAt: schedule ? first : null, generated: schedule ? 0 : 1,
     });
     if (!schedule) {
-      await insertInstances(tx, source, [{ template, dueAt: first, occurrenceAt: null, recursFrom: null, tags: input.tags, copyRemindersFrom: null }]);
+      await insertInstances(tx, source, [{ template, dueAt: first, occurrenceAt: null, recursFrom: null, tags: input.tags, reminderOffsets: [] }]);
     }
     return toRecurringTask(template);
   });

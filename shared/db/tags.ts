@@ -3,6 +3,7 @@ import type { Tag } from '../domain/tag.ts';
 import { enqueue, writeTransaction } from '../events/outbox.ts';
 import { taskEvent } from '../events/task-events.ts';
 import { sql, type Tx } from './client.ts';
+import { retryRaces } from './retry.ts';
 import { type TaskRow, taskColumns, toTask } from './task-row.ts';
 import type { Actor } from './tasks.ts';
 
@@ -34,7 +35,7 @@ async function selectTags(tx: Tx | typeof sql, userId: string, filter = tx``): P
 export const listTags = (userId: string) => selectTags(sql, userId);
 
 export async function createTag(userId: string, name: string): Promise<Tag> {
-  return sql.begin(async (tx) => {
+  return retryRaces(() => sql.begin(async (tx) => {
     const [row] = await tx<{ id: string }[]>`
       insert into tags (user_id, name)
       values (${userId}, ${name})
@@ -42,7 +43,7 @@ export async function createTag(userId: string, name: string): Promise<Tag> {
       returning id`;
     if (!row) throw await nameTaken(tx, userId, name);
     return (await selectTags(tx, userId, tx`and g.id = ${row.id}`))[0]!;
-  });
+  }));
 }
 
 export async function renameTag({ userId, source }: Actor, id: string, name: string): Promise<Tag> {
@@ -54,6 +55,7 @@ export async function renameTag({ userId, source }: Actor, id: string, name: str
         and lower(name) = lower(${name})
         and id <> ${id}`;
     if (clash) throw await nameTaken(tx, userId, name);
+    await lockTag(tx, userId, id);
     const [row] = await tx`
       update tags
       set name = ${name}
@@ -68,6 +70,7 @@ export async function renameTag({ userId, source }: Actor, id: string, name: str
 
 export async function deleteTag({ userId, source }: Actor, id: string): Promise<void> {
   await writeTransaction(async (tx) => {
+    await lockTag(tx, userId, id);
     // Before the delete: afterwards the links are gone and the tasks can no longer be found.
     const taskIds = await taskIdsOf(tx, userId, id);
     const [row] = await tx`
@@ -78,6 +81,20 @@ export async function deleteTag({ userId, source }: Actor, id: string): Promise<
     if (!row) throw new NotFoundError('tag');
     await touchTasksOf(tx, { userId, source }, taskIds);
   });
+}
+
+/**
+ * Waits for the transactions linking a task to this tag (their foreign key check holds a share lock
+ * on it) and keeps new ones out, so that the tasks read next are all the tasks the change touches.
+ */
+async function lockTag(tx: Tx, userId: string, id: string): Promise<void> {
+  const [row] = await tx`
+    select id
+    from tags
+    where id = ${id}
+      and user_id = ${userId}
+    for update`;
+  if (!row) throw new NotFoundError('tag');
 }
 
 async function taskIdsOf(tx: Tx, userId: string, tagId: string): Promise<string[]> {

@@ -166,8 +166,18 @@ export async function setCompleted({ userId, source }: Actor, id: string, comple
       where id = ${id}`;
     await followTask(tx, userId, id, completed ? 'completed' : 'reopened');
     const task = (await findTask(userId, id, tx))!;
-    const type = completed ? 'com.taskfn.task.completed' : 'com.taskfn.task.uncompleted';
-    await enqueue(tx, [taskEvent(type, source, { user_id: userId, task })]);
+    if (completed) {
+      const offsets = await tx<{ offset_text: string }[]>`
+        select offset_text
+        from reminders
+        where task_id = ${id}
+          and offset_text is not null
+        order by created_at, id`;
+      const reminderOffsets = offsets.map((r) => r.offset_text);
+      await enqueue(tx, [taskEvent('com.taskfn.task.completed', source, { user_id: userId, task, reminder_offsets: reminderOffsets })]);
+    } else {
+      await enqueue(tx, [taskEvent('com.taskfn.task.uncompleted', source, { user_id: userId, task })]);
+    }
     await onChange?.(tx, { before: current, after: task });
     return task;
   });

@@ -1,5 +1,6 @@
 import { getConfig } from '../config.ts';
 import { sql, type Tx } from '../db/client.ts';
+import { retryRaces } from '../db/retry.ts';
 import type { CloudEvent } from './cloudevent.ts';
 
 const config = getConfig();
@@ -38,9 +39,12 @@ export async function enqueue(tx: Tx, items: Outgoing[]): Promise<void> {
   await tx`insert into outbox ${tx(rows, 'event_id', 'topic', 'partition_key', 'type', 'event')}`;
 }
 
-/** A transaction that may write events; once it commits, the relay is woken to publish them. */
+/**
+ * A transaction that may write events, run again when it loses a race with another (see retry.ts);
+ * once it commits, the relay is woken to publish them.
+ */
 export async function writeTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-  const result = await sql.begin(work);
+  const result = await retryRaces(() => sql.begin(work));
   onCommit();
   return result as T;
 }

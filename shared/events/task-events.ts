@@ -15,7 +15,9 @@ export const taskEventData = {
   'com.taskfn.task.created': Snapshot,
   'com.taskfn.task.updated': Snapshot.extend({ changed: z.array(TaskField).min(1) }),
   'com.taskfn.task.deleted': Snapshot,
-  'com.taskfn.task.completed': Snapshot,
+  // What recur-on-complete needs for the next task of a series rides along, so it never reads the
+  // task row, which may be deleted by then: the offsets of its offset reminders.
+  'com.taskfn.task.completed': Snapshot.extend({ reminder_offsets: z.array(z.string()).max(100).default([]) }),
   'com.taskfn.task.uncompleted': Snapshot,
 } as const;
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { AppError, type ErrorDetail, UnavailableError, ValidationError } from '../domain/errors.ts';
+import { isRace } from '../db/retry.ts';
 import type { Logger } from '../observability/log.ts';
 
 export type Location = 'body' | 'query' | 'path';
@@ -20,18 +21,30 @@ export function validationError(error: z.ZodError, where: Location): ValidationE
   return new ValidationError(details, first ? `${where} ${first.path}: ${first.message}` : 'the request is invalid');
 }
 
-// postgres.js error codes for "the database is not there", and SQLSTATE classes that mean the
-// server could not take the connection: a 503, so clients retry and the rest keeps answering.
-const unreachable = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED']);
+// postgres.js error codes for "the database is not there", and SQLSTATEs that mean the server could
+// not take the query now: a 503, so clients retry and the rest keeps answering. Class 08 is the
+// connection's, 57P01-57P03 a server shutting down or starting up, 53300 too many connections.
+const unreachable = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE', 'ETIMEDOUT', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED']);
+const serverUnavailable = new Set(['57P01', '57P02', '57P03', '53300']);
 
 /** Any thrown value as an AppError; unexpected ones are logged and become a 500 without internals. */
 export function toAppError(err: unknown, log: Logger): AppError {
   if (err instanceof AppError) return err;
-  const code = (err as { code?: unknown }).code;
+  const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string') {
-    if (unreachable.has(code) || code.startsWith('08') || code === '57P01' || code === '53300') {
+    if (unreachable.has(code) || code.startsWith('08') || serverUnavailable.has(code)) {
       log.warn({ err }, 'database unavailable');
-      return new UnavailableError('database_unavailable', 'the database is unavailable; try again shortly');
+      return new UnavailableError('database_unavailable', 'the database is unavailable; try again shortly', 1);
+    }
+    // 57014: our statement_timeout cancelled it. Not the client's fault, and worth a retry.
+    if (code === '57014') {
+      log.warn({ err }, 'statement timed out');
+      return new UnavailableError('database_timeout', 'the database took too long to answer; try again shortly', 1);
+    }
+    // A race retryRaces gave up on: another request kept changing the same rows.
+    if (isRace(err)) {
+      log.warn({ err }, 'concurrent change, retries exhausted');
+      return new AppError(409, 'concurrent_change', 'a concurrent change to the same data conflicted with this request; try again');
     }
     // Class 22 (data exception): a value PostgreSQL rejects that validation let through.
     if (code.startsWith('22')) {

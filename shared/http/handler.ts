@@ -1,11 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { authenticate } from '../auth/jwt.ts';
+import { getConfig } from '../config.ts';
 import { AppError, UnavailableError } from '../domain/errors.ts';
 import { type Logger, log as rootLog } from '../observability/log.ts';
 import { observeRequest } from '../observability/metrics.ts';
 import { requestIdOf } from '../observability/request-id.ts';
 import { readJson } from './body.ts';
+import { withDeadline } from './deadline.ts';
 import { type Location, toAppError, validationError } from './errors.ts';
 import { serveOps } from './ops.ts';
 import { type AnyRoute, type CompiledRoute, Reply, compile, match } from './route.ts';
@@ -81,7 +83,9 @@ export function createHandler(routes: AnyRoute[], defaultFn = 'taskfn'): HttpHan
         query: parse(route.query, query, 'query'),
         body: route.body ? parse(route.body, await readJson(req), 'body') : undefined,
       };
-      const result = await route.handle(ctx);
+      // The API's answers are bounded in time; event, cron and relay deliveries (public routes that
+      // check the sidecar's token) are bounded by their callers and by the tick's own limits.
+      const result = await (route.public ? route.handle(ctx) : withDeadline(route.handle(ctx), route.deadlineMs ?? getConfig().REQUEST_DEADLINE_MS));
       if (result instanceof Reply) send(res, result.status ?? 200, result.body, result.headers);
       else send(res, result === undefined ? 204 : (route.status ?? 200), result);
     } catch (err) {

@@ -1,8 +1,11 @@
 import type { ServerResponse } from 'node:http';
 import { sql } from '../db/client.ts';
 import { metricsContentType, renderMetrics } from '../observability/metrics.ts';
+import { withDeadline } from './deadline.ts';
 // Registered where /metrics is served: the outbox backlog and dead-letter gauges.
 import '../observability/event-metrics.ts';
+
+const healthBudgetMs = 1000;
 
 /** Answers the operational endpoints every function and the local host share; false for anything else. */
 export async function serveOps(method: string, path: string, res: ServerResponse): Promise<boolean> {
@@ -14,7 +17,9 @@ export async function serveOps(method: string, path: string, res: ServerResponse
     return true;
   }
   if (path === '/healthz') {
-    const database = await sql`select 1`.then(
+    // Answered within healthBudgetMs whatever the database does: a probe that hangs on a stalled
+    // database would make the orchestrator's own timeout the answer.
+    const database = await withDeadline(sql`select 1`, healthBudgetMs).then(
       () => 'ok',
       () => 'unavailable',
     );

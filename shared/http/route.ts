@@ -46,6 +46,8 @@ export interface Route<P extends Schema = Schema, Q extends Schema = Schema, B e
   alone?: boolean;
   /** Every route needs a bearer token unless it says otherwise. */
   public?: boolean;
+  /** How long an authenticated route may take before it answers 503 (default REQUEST_DEADLINE_MS). */
+  deadlineMs?: number;
   handle: (ctx: Context<P, Q, B>) => Promise<unknown>;
 }
 

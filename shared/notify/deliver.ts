@@ -1,24 +1,15 @@
-import { setTimeout as wait } from 'node:timers/promises';
 import { getConfig } from '../config.ts';
-import { markFailed, notificationFor, recordAttempt } from '../db/notifications.ts';
+import { claimDue, claimRequested, recordAttempt } from '../db/notifications.ts';
 import { getSettings } from '../db/settings.ts';
 import type { NotificationRequested } from '../events/time-events.ts';
+import { log } from '../observability/log.ts';
 import { sendEmail } from './email.ts';
+import { nextAttemptAt } from './schedule.ts';
 import { type Delivery, postWebhook } from './webhook.ts';
 
-const config = getConfig();
+export type Outcome = 'delivered' | 'retrying' | 'failed' | 'done before';
 
-export interface RetryPolicy {
-  maxAttempts: number;
-  backoffMs: number;
-}
-
-const fromConfig = (): RetryPolicy => ({ maxAttempts: config.NOTIFY_MAX_ATTEMPTS, backoffMs: config.NOTIFY_BACKOFF_MS });
-
-/** Exponential backoff with full jitter: retries of many failing receivers spread out instead of beating together. */
-const backoff = (attempt: number, base: number) => Math.random() * Math.min(base * 2 ** (attempt - 1), 60_000);
-
-async function attempt(n: NotificationRequested): Promise<Delivery> {
+async function send(n: NotificationRequested): Promise<Delivery> {
   if (n.channel === 'in_app') return { ok: true };
   const settings = await getSettings(n.user_id);
   if (n.channel === 'email') {
@@ -32,22 +23,45 @@ async function attempt(n: NotificationRequested): Promise<Delivery> {
   });
 }
 
-/**
- * Delivers one notification, retrying with backoff up to the policy's limit and recording every
- * attempt. A redelivered request resumes from the recorded attempts and never re-sends one that
- * was delivered; a crash between a webhook's 2xx and its record can still send it twice, so
- * receivers dedupe on x-taskfn-notification-id.
- */
-export async function deliver(n: NotificationRequested, policy: RetryPolicy = fromConfig()): Promise<'delivered' | 'failed' | 'done before'> {
-  const progress = await notificationFor(n);
-  if (progress.status !== 'pending') return 'done before';
-  for (let i = progress.attempts + 1; i <= policy.maxAttempts; i++) {
-    const result = await attempt(n);
-    await recordAttempt(n.notification_id, i, result);
-    if (result.ok) return 'delivered';
-    if (result.permanent) break;
-    if (i < policy.maxAttempts) await wait(backoff(i, policy.backoffMs));
+/** An attempt in progress holds its notification this long: past it, a crash mid-attempt is retried. */
+const lease = (now: Date) => new Date(now.getTime() + getConfig().NOTIFY_TIMEOUT_MS + 60_000);
+
+/** Attempt number `attempt` of a claimed notification, recorded with what comes next. */
+async function attempt(n: NotificationRequested, attempt: number, now: Date): Promise<Outcome> {
+  const started = performance.now();
+  let result: Delivery;
+  try {
+    result = await send(n);
+  } catch (err) {
+    result = { ok: false, error: (err as Error).message.slice(0, 500) };
   }
-  await markFailed(n.notification_id, n.reminder_id);
-  return 'failed';
+  const next = nextAttemptAt(attempt, result, now);
+  await recordAttempt(n.notification_id, attempt, result, Math.round(performance.now() - started), next, n.reminder_id);
+  return result.ok ? 'delivered' : next ? 'retrying' : 'failed';
+}
+
+/**
+ * The first attempt of a requested notification, made at once; the retries are the tick's
+ * (retryDueNotifications), on a schedule of hours that no event handler could wait through. A
+ * redelivered request never re-sends one already attempted; a crash between a webhook's 2xx and
+ * its record can still send it twice, so receivers dedupe on x-taskfn-notification-id.
+ */
+export async function deliver(n: NotificationRequested, now = new Date()): Promise<Outcome> {
+  const done = await claimRequested(n, now, lease(now));
+  if (done === null) return 'done before';
+  return attempt(n, done + 1, now);
+}
+
+/**
+ * The tick's part: the next attempt of every notification due at `now`, at most `limit` of them,
+ * side by side (so one tick lasts about one NOTIFY_TIMEOUT_MS); the rest wait for the next tick.
+ */
+export async function retryDueNotifications(now: Date, limit = getConfig().NOTIFY_RETRY_BATCH_SIZE): Promise<number> {
+  const due = await claimDue(now, lease(now), limit);
+  const outcomes = await Promise.all(due.map((n) => attempt(n, n.attempts + 1, now)));
+  due.forEach((n, i) => {
+    if (outcomes[i] === 'failed') log.warn({ notification: n.notification_id, channel: n.channel, attempts: n.attempts + 1 }, 'notification failed: retries spent or refused');
+  });
+  if (due.length === limit) log.info({ limit }, 'notification retries: batch full, the rest wait for the next tick');
+  return due.length;
 }

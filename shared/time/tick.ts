@@ -5,6 +5,7 @@ import { generateDueInstances } from '../db/recurring-instances.ts';
 import { pruneOld } from '../db/retention.ts';
 import { UnavailableError } from '../domain/errors.ts';
 import { relayForThisProcess } from '../events/process-relay.ts';
+import { retryDueNotifications } from '../notify/deliver.ts';
 import type { Logger } from '../observability/log.ts';
 
 const config = getConfig();
@@ -20,6 +21,8 @@ export interface TickResult {
   generated: number;
   published: number;
   pruned: { outbox: number; processed: number };
+  /** Notification retries made (issue 12, finding 11). */
+  notifications: number;
 }
 
 /** Claims due reminders batch by batch, up to ten batches a tick so one tick stays short. */
@@ -55,7 +58,8 @@ export async function tick(log: Logger, now = new Date()): Promise<TickResult> {
   const generated = await generateDueInstances(now, log);
   const published = await sweepOutbox(log);
   const pruned = await pruneOld(config.RETENTION_DAYS);
-  const result = { reminders, generated, published, pruned };
-  if (reminders + generated + published + pruned.outbox + pruned.processed > 0) log.info(result, 'tick');
+  const notifications = await retryDueNotifications(now);
+  const result = { reminders, generated, published, pruned, notifications };
+  if (reminders + generated + published + pruned.outbox + pruned.processed + notifications > 0) log.info(result, 'tick');
   return result;
 }

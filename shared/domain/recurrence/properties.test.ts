@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { tzScan } from '@date-fns/tz';
 import fc from 'fast-check';
-import { Recurrence, type RecurrenceInput, type Rule, between, nextAfter, occurrences, resolveRule } from './index.ts';
+import { Recurrence, type RecurrenceInput, type Rule, between, lastAtOrBefore, nextAfter, occurrences, resolveRule } from './index.ts';
 import { DAY, expectedWalls, instantsReading, localWall } from './oracle.ts';
 
 const MINUTE = 60_000;
@@ -208,6 +208,22 @@ describe('recurrence properties over random rules, starts (1970-2100) and zones'
           const expected = all.filter((t) => t > after && t <= to).slice(0, limit);
           assert.deepEqual(between(rule, start, new Date(after), new Date(to), limit).map((d) => d.getTime()), expected);
         }
+      }),
+      runs,
+    );
+  });
+
+  it('lastAtOrBefore is the last occurrence at or before the time when walking the series from its start', () => {
+    const probe = fc.record({ pick: fc.nat(), exact: fc.boolean(), shift: fc.integer({ min: -3 * DAY, max: 3 * DAY }) });
+    fc.assert(
+      fc.property(series, probe, ({ rule, start }, { pick, exact, shift }) => {
+        const all = walk(rule, start);
+        const complete = all.length < TAKE;
+        const to = (all.length > 0 ? (all[pick % all.length] ?? 0) : start.getTime()) + (exact ? 0 : shift);
+        // Past the walk's last occurrence the walk no longer knows what comes next.
+        if (!complete && to >= (all.at(-1) ?? -Infinity)) return;
+        const expected = all.filter((t) => t <= to).at(-1) ?? null;
+        assert.equal(lastAtOrBefore(rule, start, new Date(to))?.getTime() ?? null, expected);
       }),
       runs,
     );

@@ -1,21 +1,23 @@
 import { ValidationError } from '../errors.ts';
+import { Budget } from './budget.ts';
 import { periodsOf } from './calendar.ts';
-import { cronWalls } from './cron.ts';
+import { cronWalls, cronWallsBefore } from './cron.ts';
 import type { Rule } from './schema.ts';
 import { startOfDay } from './civil.ts';
-import { SECOND, formatInZone, instantOf, wallOf } from './zone.ts';
+import { DAY, SECOND, formatInZone, instantOf, wallOf } from './zone.ts';
 
 // A series is a rule anchored at a start (RFC 5545's DTSTART). Instants are whole seconds: the
-// start's milliseconds are dropped, so every read of a series gives the same values.
+// start's milliseconds are dropped, so every read of a series gives the same values. Every search
+// pays its steps from a Budget (budget.ts), so none runs unbounded: a rule too sparse for it throws
+// TooSparse.
 
 /** Wall times beyond this are not generated: dates must stay readable by PostgreSQL and ISO 8601. */
 const END_OF_TIME = Date.UTC(10000, 0, 1);
 
-
 /** Candidate wall times in ascending order, from the period holding `from` (never before the start's). */
-function* wallTimes(rule: Rule, startWall: number, from: number): Generator<number> {
+function* wallTimes(rule: Rule, startWall: number, from: number, budget: Budget): Generator<number> {
   if (rule.freq === 'cron') {
-    yield* cronWalls(rule.cron ?? '', Math.max(from, startWall));
+    yield* cronWalls(rule.cron ?? '', Math.max(from, startWall), END_OF_TIME, budget);
     return;
   }
   const anchor = startOfDay(startWall);
@@ -23,10 +25,34 @@ function* wallTimes(rule: Rule, startWall: number, from: number): Generator<numb
   const periods = periodsOf({ ...rule, freq: rule.freq }, anchor);
   let empty = 0;
   for (let k = Math.max(0, periods.indexOf(startOfDay(from))); periods.startOf(k) < END_OF_TIME; k++) {
+    budget.spend();
     const dates = periods.datesIn(k);
     if (dates.length === 0 && ++empty >= periods.maxEmpty) return;
     if (dates.length > 0) empty = 0;
     for (const date of dates) if (date + timeOfDay >= from) yield date + timeOfDay;
+  }
+}
+
+/** The same candidates in descending order, from `to` down to the start's wall time (both inclusive). */
+function* wallTimesBefore(rule: Rule, startWall: number, to: number, budget: Budget): Generator<number> {
+  if (rule.freq === 'cron') {
+    yield* cronWallsBefore(rule.cron ?? '', to, startWall, budget);
+    return;
+  }
+  const anchor = startOfDay(startWall);
+  const timeOfDay = startWall - anchor;
+  const periods = periodsOf({ ...rule, freq: rule.freq }, anchor);
+  let empty = 0;
+  for (let k = periods.indexOf(startOfDay(to)); k >= 0; k--) {
+    budget.spend();
+    const dates = periods.datesIn(k);
+    if (dates.length === 0 && ++empty >= periods.maxEmpty) return;
+    if (dates.length > 0) empty = 0;
+    for (const date of dates.reverse()) {
+      const wall = date + timeOfDay;
+      if (wall < startWall) return;
+      if (wall <= to) yield wall;
+    }
   }
 }
 
@@ -36,9 +62,9 @@ function* wallTimes(rule: Rule, startWall: number, from: number): Generator<numb
  * period holding `after`'s own wall time, so a series running for ten years costs what a new one
  * does: instantOf never maps a later wall time to an earlier instant, and `after` reads its own
  * wall time, so no earlier wall time can name an instant after it. A count is counted from the
- * start, so it walks.
+ * start, so it walks (at most 1,000 occurrences).
  */
-function* seriesAfter(rule: Rule, dtstart: Date, after: number): Generator<number> {
+function* seriesAfter(rule: Rule, dtstart: Date, after: number, budget: Budget): Generator<number> {
   const start = Math.floor(dtstart.getTime() / SECOND) * SECOND;
   const zone = rule.timezone;
   const until = rule.until === undefined ? Infinity : Date.parse(rule.until);
@@ -46,7 +72,8 @@ function* seriesAfter(rule: Rule, dtstart: Date, after: number): Generator<numbe
   const from = rule.count === undefined && after > start ? wallOf(after, zone) : startWall;
   let last = -Infinity;
   let seen = 0;
-  for (const wall of wallTimes(rule, startWall, from)) {
+  for (const wall of wallTimes(rule, startWall, from, budget)) {
+    budget.spend();
     const t = instantOf(wall, zone);
     // Walls map to instants in order, but several walls in one DST gap share the gap's end.
     if (t < start || t <= last) continue;
@@ -58,21 +85,51 @@ function* seriesAfter(rule: Rule, dtstart: Date, after: number): Generator<numbe
 }
 
 /** The series in strictly increasing order; the start itself first when it matches the rule. */
-export function* occurrences(rule: Rule, dtstart: Date): Generator<Date> {
-  for (const t of seriesAfter(rule, dtstart, -Infinity)) yield new Date(t);
+export function* occurrences(rule: Rule, dtstart: Date, budget = new Budget()): Generator<Date> {
+  for (const t of seriesAfter(rule, dtstart, -Infinity, budget)) yield new Date(t);
 }
 
 /** The first occurrence strictly after `after`, or null when the series has ended. */
-export function nextAfter(rule: Rule, dtstart: Date, after: Date): Date | null {
-  for (const t of seriesAfter(rule, dtstart, after.getTime())) return new Date(t);
+export function nextAfter(rule: Rule, dtstart: Date, after: Date, budget = new Budget()): Date | null {
+  for (const t of seriesAfter(rule, dtstart, after.getTime(), budget)) return new Date(t);
+  return null;
+}
+
+/**
+ * The last occurrence at or before `to`, or null when there is none, found without walking the
+ * occurrences before it (catch-up `latest` after a long downtime): candidates are read backwards
+ * from `to`. A wall time a little after `to`'s own can still name an instant before it when the
+ * clock was set back, so the walk starts up to the zone's largest offset nearby past it.
+ */
+export function lastAtOrBefore(rule: Rule, dtstart: Date, to: Date, budget = new Budget()): Date | null {
+  const start = Math.floor(dtstart.getTime() / SECOND) * SECOND;
+  const zone = rule.timezone;
+  const limit = Math.min(to.getTime(), rule.until === undefined ? Infinity : Date.parse(rule.until));
+  if (limit < start) return null;
+  if (rule.count !== undefined) {
+    let last: number | null = null;
+    for (const t of seriesAfter(rule, dtstart, -Infinity, budget)) {
+      if (t > limit) break;
+      last = t;
+    }
+    return last === null ? null : new Date(last);
+  }
+  const offsets = [-2, -1, 0, 1, 2].map((d) => wallOf(limit + d * DAY, zone) - (limit + d * DAY));
+  const top = Math.min(limit + Math.max(...offsets), END_OF_TIME - 1);
+  for (const wall of wallTimesBefore(rule, wallOf(start, zone), top, budget)) {
+    budget.spend();
+    const t = instantOf(wall, zone);
+    if (t > limit) continue;
+    return t < start ? null : new Date(t);
+  }
   return null;
 }
 
 /** Occurrences in (from, to], oldest first, at most `limit` (catching up after downtime). */
-export function between(rule: Rule, dtstart: Date, from: Date, to: Date, limit: number): Date[] {
+export function between(rule: Rule, dtstart: Date, from: Date, to: Date, limit: number, budget = new Budget()): Date[] {
   const found: Date[] = [];
   if (limit <= 0) return found;
-  for (const t of seriesAfter(rule, dtstart, from.getTime())) {
+  for (const t of seriesAfter(rule, dtstart, from.getTime(), budget)) {
     if (t > to.getTime()) break;
     found.push(new Date(t));
     if (found.length >= limit) break;
@@ -80,11 +137,11 @@ export function between(rule: Rule, dtstart: Date, from: Date, to: Date, limit: 
   return found;
 }
 
-/** The first `count` occurrences of the series starting at `start`, in the rule's zone. */
-export function preview(rule: Rule, start: Date, count: number): string[] {
+/** The first `count` occurrences of the series starting at `start`, in the rule's zone, within one budget. */
+export function preview(rule: Rule, start: Date, count: number, budget = new Budget()): string[] {
   const found: string[] = [];
   if (count <= 0) return found;
-  for (const d of occurrences(rule, start)) {
+  for (const d of occurrences(rule, start, budget)) {
     found.push(formatInZone(d, rule.timezone));
     if (found.length >= count) break;
   }
