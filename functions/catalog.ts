@@ -72,7 +72,8 @@ export const catalog: CatalogEntry[] = [
     trigger: 'cron',
     binding: 'cron-tick',
     scaling: 'warm',
-    uses: ['publish'],
+    // email: the tick retries failed notifications, email ones through the sidecar's binding.
+    uses: ['publish', 'email'],
     load: async () => (await import('./cron-tick/index.ts')).cronTick,
   },
 ];

@@ -44,6 +44,8 @@ describe('the image build (scripts/build-image-steps.sh)', () => {
     PORT: String(port),
     DATABASE_URL: process.env.DATABASE_URL,
     JWT_SECRET: process.env.JWT_SECRET,
+    // Production refuses to start without it (event and cron endpoints are never open).
+    APP_API_TOKEN: 'token-from-a-secret',
     ...env,
   });
 

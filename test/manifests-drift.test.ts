@@ -155,7 +155,11 @@ describe('generated manifests', { timeout: 300_000 }, () => {
     assert.deepEqual(kafkaSource!.spec.topics, ['notification-events']);
     assert.equal(kafkaSource!.spec.consumerGroup, 'probe-event');
     assert.equal(kafkaSource!.spec.initialOffset, 'earliest');
-    assert.deepEqual(kafkaSource!.spec.sink, { ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'probe-event' }, uri: '/events/probe-event' });
+    assert.deepEqual(kafkaSource!.spec.sink, {
+      ref: { apiVersion: 'serving.knative.dev/v1', kind: 'Service', name: 'probe-event' },
+      uri: '/events/probe-event',
+      audience: 'taskfn/taskfn/probe-event',
+    });
 
     const [cronSvc, pingSource] = docs(probes.get('knative/eventing/probe-cron.yaml')!);
     assert.equal(cronSvc!.spec.template.metadata.annotations['dapr.io/enabled'], undefined, 'a pushed function that only publishes runs without a sidecar');

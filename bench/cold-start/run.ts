@@ -50,7 +50,7 @@ async function coldStart(args: string[], probe: Probe, cwd: string): Promise<num
   const started = performance.now();
   const child: ChildProcess = spawn(process.execPath, args, {
     cwd,
-    env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: String(port), DATABASE_URL: db.url, JWT_SECRET: secret, LOG_LEVEL: 'info' },
+    env: { PATH: process.env.PATH, NODE_ENV: 'production', PORT: String(port), DATABASE_URL: db.url, JWT_SECRET: secret, APP_API_TOKEN: 'bench-app-token', LOG_LEVEL: 'info' },
     stdio: 'ignore',
   });
   try {

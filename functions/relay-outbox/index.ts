@@ -1,6 +1,6 @@
 import * as functions from '@google-cloud/functions-framework';
 import { z } from 'zod';
-import { checkAppToken } from '../../shared/events/function.ts';
+import { authenticateSender } from '../../shared/events/sender-auth.ts';
 import { relayForThisProcess } from '../../shared/events/process-relay.ts';
 import { httpFunction, route } from '../../shared/http/index.ts';
 
@@ -10,12 +10,12 @@ export const relayOutbox = httpFunction('relay-outbox', [
   route({
     method: 'POST',
     path: '/relay-outbox',
-    summary: 'Publish pending outbox events now (scheduler / Dapr cron binding; app API token)',
+    summary: 'Publish pending outbox events now (scheduler or by hand; app API token or OIDC sender)',
     public: true,
     body: z.unknown(),
     response: z.object({ published: z.number().int() }),
     handle: async ({ req }) => {
-      checkAppToken(req);
+      await authenticateSender(req);
       const relay = await relayForThisProcess();
       return { published: await relay.drain() };
     },

@@ -9,13 +9,28 @@ export interface DeadLetter {
   payload: unknown;
 }
 
+/**
+ * What is kept of one payload at most. A dead letter is for a person to read and a poison event
+ * can be as large as a request body (1 MiB): a flood of junk must not fill the table.
+ */
+export const maxStoredPayloadBytes = 16 * 1024;
+
+/** The payload as stored: whole when small, else its first bytes and a marker with the original size. */
+export function storedPayload(payload: unknown): string {
+  const text = (typeof payload === 'string' ? payload : (JSON.stringify(payload) ?? String(payload))).replaceAll('\u0000', '');
+  const bytes = Buffer.byteLength(text);
+  if (bytes <= maxStoredPayloadBytes) return text;
+  // Cut on a character, never inside one: the column is text and must stay valid UTF-8.
+  const head = new TextDecoder().decode(Buffer.from(text).subarray(0, maxStoredPayloadBytes)).replace(/\uFFFD$/, '');
+  return `${head}\n[truncated by taskfn: ${bytes} bytes, the first ${maxStoredPayloadBytes} kept]`;
+}
+
 /** Keeps an event a consumer gave up on, with why, so it can be inspected and replayed. */
 export async function recordDeadLetter({ consumer, topic, eventId, reason, payload }: DeadLetter): Promise<void> {
-  const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
   await sql`
     insert into dead_letters (consumer, topic, event_id, reason, payload)
-    values (${consumer}, ${topic}, ${eventId ?? null}, ${reason.slice(0, 2000)}, ${text.replaceAll('\u0000', '')})`;
-  log.warn({ consumer, topic, eventId, reason }, 'event dead-lettered');
+    values (${consumer}, ${topic}, ${eventId?.slice(0, 200) ?? null}, ${reason.slice(0, 2000)}, ${storedPayload(payload)})`;
+  log.warn({ consumer, topic, eventId: eventId?.slice(0, 200), reason: reason.slice(0, 200) }, 'event dead-lettered');
 }
 
 /** A poison event: no retry can fix it and retrying would block the events behind it, so keep it and drop it. */

@@ -1,18 +1,15 @@
-import { timingSafeEqual } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import { HTTP } from 'cloudevents';
 import { z } from 'zod';
 import { getConfig } from '../config.ts';
-import { AppError, UnauthorizedError, UnavailableError } from '../domain/errors.ts';
+import { AppError, UnavailableError } from '../domain/errors.ts';
 import { type HttpHandler, httpFunction } from '../http/handler.ts';
 import { route } from '../http/route.ts';
 import { type Logger, log as rootLog } from '../observability/log.ts';
 import { observeEvent } from '../observability/metrics.ts';
 import type { Subscriber } from './local.ts';
+import { authenticateSender } from './sender-auth.ts';
 import type { Topic } from './topics.ts';
 import type { Outcome } from './transport.ts';
-
-const config = getConfig();
 
 /** A programmatic subscription as Dapr reads it from GET /dapr/subscribe. */
 export const DaprSubscription = z.object({
@@ -28,16 +25,6 @@ export type EventFunction = HttpHandler & { subscriber: Subscriber; subscription
 // RETRY goes out as a 503 (see below), so a 200 only ever says SUCCESS or DROP.
 const DaprReply = z.object({ status: z.enum(['SUCCESS', 'DROP']) });
 
-/** Calls from the sidecar carry its app API token when one is configured (Dapr's APP_API_TOKEN). */
-export function checkAppToken(req: IncomingMessage): void {
-  if (!config.APP_API_TOKEN) return;
-  const given = Buffer.from(String(req.headers['dapr-api-token'] ?? ''));
-  const expected = Buffer.from(config.APP_API_TOKEN);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new UnauthorizedError('a valid dapr-api-token header is required');
-  }
-}
-
 /**
  * An event function: `handle` gets each event of `topic` and answers SUCCESS, RETRY or DROP (after
  * recording a poison event in the dead-letter store). It is served over HTTP the way Dapr and
@@ -45,7 +32,7 @@ export function checkAppToken(req: IncomingMessage): void {
  * subscription at GET /dapr/subscribe, and is handed to the local transport as a subscriber.
  *
  * Registered with functions.http, not functions.cloudEvent: a CloudEvent function never sees the
- * request headers, so it could not check the sidecar's app API token.
+ * request headers, so it could not check the sender (shared/events/sender-auth.ts).
  */
 export function eventFunction(
   name: string,
@@ -53,7 +40,7 @@ export function eventFunction(
 ): EventFunction {
   const path = `/events/${name}`;
   const subscription: DaprSubscription = {
-    pubsubname: config.DAPR_PUBSUB_NAME,
+    pubsubname: getConfig().DAPR_PUBSUB_NAME,
     topic: topic.name,
     routes: { default: path },
     deadLetterTopic: topic.deadLetter,
@@ -75,7 +62,8 @@ export function eventFunction(
     body: z.unknown(),
     response: DaprReply,
     handle: async ({ req, body, log }) => {
-      checkAppToken(req);
+      // Before the event is even parsed: a forged one must never reach a handler.
+      await authenticateSender(req);
       let event: unknown;
       try {
         event = HTTP.toEvent({ headers: req.headers, body });

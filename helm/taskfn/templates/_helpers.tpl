@@ -135,7 +135,10 @@ sidecar publishes (they write the outbox) or delivers subscriptions. (dict "root
 {{- end }}
 {{- end }}
 
-{{/* Environment every taskfn container gets: the database and token verification. */}}
+{{/*
+Environment every taskfn container gets: the database, and the app API token production requires
+(event, cron and relay endpoints take only callers that send it, or a Knative source's OIDC token).
+*/}}
 {{- define "taskfn.baseEnv" -}}
 - name: NODE_ENV
   value: production
@@ -144,6 +147,25 @@ sidecar publishes (they write the outbox) or delivers subscriptions. (dict "root
 - name: DATABASE_URL
   valueFrom:
     {{- include "taskfn.secretKeyRef" .Values.secrets.database | nindent 4 }}
+{{ include "taskfn.appTokenEnv" . }}
+{{- end }}
+
+{{/* APP_API_TOKEN, which every process refuses to start without in production. */}}
+{{- define "taskfn.appTokenEnv" -}}
+# The same Secret the sidecar sends on event and cron calls (dapr.io/app-token-secret).
+- name: APP_API_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.secrets.appApiToken }}
+      key: token
+{{- end }}
+
+{{/*
+The OIDC audience a Knative source asks a token for and the function requires (wiring knative):
+one per function, so a token for one sink is refused by every other. (dict "root" $ "fn" $fn)
+*/}}
+{{- define "taskfn.oidcAudience" -}}
+taskfn/{{ .root.Release.Namespace }}/{{ .fn.name }}
 {{- end }}
 
 {{/*
@@ -185,10 +207,9 @@ metadata:
   name: {{ $fn.name }}
   labels:
     {{- include "taskfn.fnLabels" $ctx | nindent 4 }}
-    {{- if eq $root.Values.knative.visibility "cluster-local" }}
-    # Reached only inside the cluster: the public API goes through the Gateway API HTTPRoutes.
+    # Always reached only inside the cluster: the public API is the Gateway API HTTPRoutes, which
+    # route the /api paths alone, never /metrics, /events/*, /cron-tick, /relay-outbox or /dapr/*.
     networking.knative.dev/visibility: cluster-local
-    {{- end }}
 spec:
   template:
     metadata:
@@ -220,9 +241,8 @@ spec:
         dapr.io/log-level: {{ $d.logLevel }}
         dapr.io/log-as-json: "true"
         dapr.io/api-token-secret: {{ $root.Values.secrets.daprApiToken }}
-        {{- if not $pushed }}
+        # daprd sends the Secret's token as dapr-api-token on every call to the app (APP_API_TOKEN).
         dapr.io/app-token-secret: {{ $root.Values.secrets.appApiToken }}
-        {{- end }}
         dapr.io/sidecar-cpu-request: {{ $d.sidecar.cpuRequest | quote }}
         dapr.io/sidecar-memory-request: {{ $d.sidecar.memoryRequest | quote }}
         dapr.io/sidecar-memory-limit: {{ $d.sidecar.memoryLimit | quote }}
@@ -282,14 +302,23 @@ spec:
                 secretKeyRef:
                   name: {{ $root.Values.secrets.daprApiToken }}
                   key: token
-            {{- if not $pushed }}
-            # The same token the sidecar sends on event and cron calls (dapr.io/app-token-secret).
-            - name: APP_API_TOKEN
-              valueFrom:
-                secretKeyRef:
-                  name: {{ $root.Values.secrets.appApiToken }}
-                  key: token
             {{- end }}
+            {{- if $pushed }}
+            {{- $o := $root.Values.knative.oidc }}
+            # Knative Eventing's sender identity: the source sends a service account token for this
+            # function's audience; the keys are the API server's, fetched with the pod's own token.
+            - name: EVENT_OIDC_ISSUER
+              value: {{ required "knative.oidc.issuer is required with eventWiring knative" $o.issuer | quote }}
+            - name: EVENT_OIDC_JWKS_URL
+              value: {{ $o.jwksUrl | quote }}
+            - name: EVENT_OIDC_AUDIENCE
+              value: {{ include "taskfn.oidcAudience" $ctx | quote }}
+            - name: EVENT_OIDC_NAMESPACE
+              value: {{ $root.Release.Namespace | quote }}
+            - name: EVENT_OIDC_JWKS_TOKEN_FILE
+              value: /var/run/secrets/taskfn/kube-api/token
+            - name: NODE_EXTRA_CA_CERTS
+              value: /var/run/secrets/taskfn/kube-api/ca.crt
             {{- end }}
             {{- if has "state" $fn.uses }}
             - name: CHAT_STATE
@@ -312,6 +341,12 @@ spec:
               valueFrom:
                 {{- include "taskfn.secretKeyRef" $ref | nindent 16 }}
             {{- end }}
+          {{- if $pushed }}
+          volumeMounts:
+            - name: kube-api
+              mountPath: /var/run/secrets/taskfn/kube-api
+              readOnly: true
+          {{- end }}
           readinessProbe:
             httpGet:
               path: /healthz
@@ -328,4 +363,20 @@ spec:
               drop: [ALL]
             seccompProfile:
               type: RuntimeDefault
+      {{- if $pushed }}
+      volumes:
+        # The account has no token mounted (automountServiceAccountToken: false); this one is only
+        # for reading the API server's signing keys, which it serves to service accounts alone.
+        - name: kube-api
+          projected:
+            sources:
+              - serviceAccountToken:
+                  path: token
+                  expirationSeconds: 3600
+              - configMap:
+                  name: kube-root-ca.crt
+                  items:
+                    - key: ca.crt
+                      path: ca.crt
+      {{- end }}
 {{- end }}
