@@ -11,6 +11,7 @@ const { signDevToken, authConfigured } = await import('../shared/auth/jwt.ts');
 const { startRelay, stopRelay } = await import('../shared/events/process-relay.ts');
 const { startKafkaConsumers } = await import('../shared/events/consumers.ts');
 const { readSchedule, runOnSchedule } = await import('../shared/time/schedule.ts');
+const { applyServerLimits } = await import('../shared/http/server-limits.ts');
 
 if (!authConfigured()) {
   process.stderr.write('taskfn: invalid configuration: JWT_SECRET or JWKS_URL must be set when AUTH_MODE=jwt\n');
@@ -27,18 +28,26 @@ const consumers = startKafkaConsumers(handler.events);
 const schedules = handler.crons.map((cron) =>
   runOnSchedule(cron.name, config.CRON_TICK_SCHEDULE ?? readSchedule(new URL(`../dapr/components/${cron.binding}.yaml`, import.meta.url)), cron.run),
 );
-const server = createServer((req, res) => void handler(req, res));
+const server = applyServerLimits(createServer((req, res) => void handler(req, res)), config);
 server.keepAliveTimeout = 65_000;
-await new Promise<void>((resolve) => server.listen(config.PORT, resolve));
+// Loopback unless HOST says otherwise: in dev auth mode anyone who reaches the port can mint a token.
+await new Promise<void>((resolve) => server.listen(config.PORT, config.HOST, resolve));
 
-const url = `http://localhost:${config.PORT}`;
-log.info({ url, database: db ? 'embedded' : 'external', auth: config.AUTH_MODE }, 'taskfn is up');
+const url = `http://${config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST}:${config.PORT}`;
+log.info({ url, address: server.address(), database: db ? 'embedded' : 'external', auth: config.AUTH_MODE }, 'taskfn is up');
 if (config.AUTH_MODE === 'dev') {
   const token = await signDevToken('dev');
   process.stdout.write(
-    `\n  taskfn is listening on ${url}\n  A token for user "dev" (valid 7 days; POST ${url}/api/dev/token for others):\n\n` +
+    `\n  taskfn is listening on ${url}\n  A token for user "dev" (valid ${lifetime(config.JWT_MAX_LIFETIME_SECONDS)}; POST ${url}/api/dev/token for others):\n\n` +
       `  export TOKEN=${token}\n  curl -H "Authorization: Bearer $TOKEN" ${url}/api/tasks\n\n`,
   );
+}
+
+/** "24 hours", "7 days", "90 minutes": the dev token's lifetime as a person reads it. */
+function lifetime(seconds: number): string {
+  if (seconds % 86_400 === 0 && seconds > 86_400) return `${seconds / 86_400} days`;
+  if (seconds % 3600 === 0) return `${seconds / 3600} hours`;
+  return `${Math.round(seconds / 60)} minutes`;
 }
 
 let stopping = false;

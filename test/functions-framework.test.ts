@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { after, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { sql } from '../shared/db/client.ts';
 import { taskEvent } from '../shared/events/task-events.ts';
-import { clientFor, request } from './helpers.ts';
+import { clientFor, newUser, request, tokenFor } from './helpers.ts';
+import { freePort } from './free-port.ts';
 import { loneFunctions } from './lone.ts';
+import { start, terminate, waitFor } from './processes.ts';
+import { itBoundsSlowAndGreedyClients, smallLimitsEnv } from './slow-clients.ts';
+import { undecodableBodies } from './undecodable-bodies.ts';
 
 // Each function runs alone under functions-framework's own server, as it does in its Knative
 // Service: `functions-framework --target=<name>` with DATABASE_URL.
@@ -39,17 +43,34 @@ describe('a function run alone by functions-framework', () => {
     try {
       const jwksUrl = `http://127.0.0.1:${(jwks.address() as { port: number }).port}/.well-known/jwks.json`;
       const url = await lone('get-tasks', { JWKS_URL: jwksUrl, JWT_SECRET: '', JWT_ISSUER: 'https://idp.example', JWT_AUDIENCE: 'taskfn' });
-      const sign = (claims: { iss: string; aud: string }) =>
-        new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject('idp-user').setIssuer(claims.iss).setAudience(claims.aud).setExpirationTime('5m').sign(privateKey);
+      const sign = (claims: { iss?: string; aud?: string }) => {
+        const jwt = new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: 'k1' }).setSubject('idp-user').setExpirationTime('5m');
+        if (claims.iss) jwt.setIssuer(claims.iss);
+        if (claims.aud) jwt.setAudience(claims.aud);
+        return jwt.sign(privateKey);
+      };
       const good = await request(url, 'GET', '/api/tasks', { headers: { authorization: `Bearer ${await sign({ iss: 'https://idp.example', aud: 'taskfn' })}` } });
       assert.equal(good.status, 200);
       const otherAudience = await request(url, 'GET', '/api/tasks', { headers: { authorization: `Bearer ${await sign({ iss: 'https://idp.example', aud: 'other' })}` } });
       assert.equal(otherAudience.status, 401);
+      // Configured, iss and aud are required: a token leaving one out is refused.
+      for (const claims of [{ iss: 'https://idp.example' }, { aud: 'taskfn' }]) {
+        const res = await request(url, 'GET', '/api/tasks', { headers: { authorization: `Bearer ${await sign(claims)}` } });
+        assert.equal(res.status, 401, JSON.stringify(claims));
+      }
       const hs256 = await clientFor(url);
       assert.equal((await hs256.get('/api/tasks')).status, 401);
     } finally {
       jwks.close();
     }
+  });
+
+  it('refuses a token valid for longer than JWT_MAX_LIFETIME_SECONDS allows', async () => {
+    const url = await lone('get-tasks', { JWT_MAX_LIFETIME_SECONDS: '600' });
+    const get = async (expiresIn: string) =>
+      (await request(url, 'GET', '/api/tasks', { headers: { authorization: `Bearer ${await tokenFor(newUser(), { expiresIn })}` } })).status;
+    assert.equal(await get('1h'), 401);
+    assert.equal(await get('9m'), 200);
   });
 
   it("refuses event deliveries without the sidecar's app API token, and takes them with it", async () => {
@@ -69,6 +90,22 @@ describe('a function run alone by functions-framework', () => {
     assert.deepEqual(subscribe.body, [{ pubsubname: 'pubsub', topic: 'task-events', routes: { default: '/events/log-activity' }, deadLetterTopic: 'task-events-dlq' }]);
   });
 
+  it('refuses bodies in another charset or not well-formed UTF-8 as the local host does, and stores nothing', async () => {
+    const url = await lone('create-task');
+    const c = await clientFor(url);
+    for (const { name, body, contentType, status, code, path } of undecodableBodies) {
+      const res = await fetch(`${url}/api/tasks`, { method: 'POST', body, headers: { authorization: `Bearer ${c.token}`, 'content-type': contentType } });
+      assert.equal(res.status, status, name);
+      // functions-framework's own JSON parser answers a charset it cannot read before our code runs, in HTML.
+      if (res.headers.get('content-type')?.startsWith('application/json')) {
+        const answer = (await res.json()) as { error: { code: string; details: { path: string }[] } };
+        assert.equal(answer.error.code, code, name);
+        if (path) assert.equal(answer.error.details[0]?.path, path, name);
+      }
+    }
+    assert.equal((await sql`select count(*)::int as n from tasks where user_id = ${c.user}`)[0]!.n, 0);
+  });
+
   it('writes no event of a type switched off by EVENTS_OFF', async () => {
     const url = await lone('create-task', { EVENTS_OFF: 'com.taskfn.task.created' });
     const c = await clientFor(url);
@@ -76,4 +113,22 @@ describe('a function run alone by functions-framework', () => {
     assert.ok(task.id);
     assert.equal((await sql`select id from outbox where event->>'subject' = ${task.id}`).length, 0);
   });
+});
+
+// The server a function's container runs (scripts/bundle/serve.ts: functions-framework's own
+// express app), with small limits so each fact below takes a second or two.
+describe("a function's own server (scripts/bundle/serve.ts)", () => {
+  let child: ReturnType<typeof start>;
+  let port = 0;
+  before(async () => {
+    port = await freePort();
+    child = start(process.execPath, ['--import', 'tsx', 'test/bundle-entry.ts', 'create-task'], {
+      ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'info', PORT: String(port),
+      ...smallLimitsEnv,
+    });
+    await waitFor(child, /"msg":"serving"/);
+  });
+  after(() => terminate(child));
+
+  itBoundsSlowAndGreedyClients(() => port);
 });

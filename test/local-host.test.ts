@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { catalog } from '../functions/catalog.ts';
 import { openApiPath } from '../shared/http/route.ts';
 import { clientFor, loadHost, request, serve } from './helpers.ts';
+import { undecodableBodies } from './undecodable-bodies.ts';
 
 const app = serve(loadHost);
 
@@ -63,6 +64,24 @@ describe('local host', () => {
     assert.ok(create.responses['201']);
     const list = res.body.paths['/api/tasks'].get;
     assert.ok(list.parameters.some((p: { name: string; in: string }) => p.name === 'cursor' && p.in === 'query'));
+  });
+
+  for (const { name, body, contentType, status, code, path } of undecodableBodies) {
+    it(`answers ${status} ${code} to a body with ${name}, and stores nothing`, async () => {
+      const c = await clientFor(app.url());
+      const res = await c.send('POST', '/api/tasks', { body, headers: { 'content-type': contentType } });
+      assert.deepEqual([res.status, res.body.error.code], [status, code]);
+      if (path) assert.equal(res.body.error.details[0].path, path);
+      assert.deepEqual((await c.get('/api/tasks')).body.items, []);
+    });
+  }
+
+  it('takes a UTF-8 body declared as charset=UTF-8, or with no charset, characters intact', async () => {
+    const c = await clientFor(app.url());
+    for (const contentType of ['application/json; charset=UTF-8', 'application/json']) {
+      const res = await c.send('POST', '/api/tasks', { body: '{"title":"café 😀"}', headers: { 'content-type': contentType } });
+      assert.deepEqual([res.status, res.body.title], [201, 'café 😀'], contentType);
+    }
   });
 
   it('offers no dev token endpoint outside AUTH_MODE=dev', async () => {

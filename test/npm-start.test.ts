@@ -2,10 +2,13 @@ import assert from 'node:assert/strict';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { connect } from 'node:net';
+import { networkInterfaces } from 'node:os';
+import { after, before, describe, it } from 'node:test';
 import { freePort } from './free-port.ts';
 import { request } from './helpers.ts';
-import { exited, portClosed, start, waitFor } from './processes.ts';
+import { exited, portClosed, start, terminate, waitFor } from './processes.ts';
+import { itBoundsSlowAndGreedyClients, smallLimitsEnv } from './slow-clients.ts';
 
 // `npm start` as a new user runs it: its own embedded PostgreSQL under DATA_DIR, dev auth, a token
 // printed, data kept across restarts, and nothing left running after Ctrl-C.
@@ -60,4 +63,43 @@ describe('npm start', () => {
     assert.equal(await exited(child), 1);
     assert.deepEqual(child.output, ['taskfn: invalid configuration: PORT: Invalid input: expected number, received NaN (got "eighty")']);
   });
+});
+
+// One `npm start` with small limits, so each fact below takes a second or two.
+describe('npm start, facing the network', () => {
+  let child: ReturnType<typeof start>;
+  let port = 0;
+  let dataDir = '';
+  before(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'taskfn-start-'));
+    await chmod(dataDir, 0o755);
+    [port] = [await freePort()];
+    const env: NodeJS.ProcessEnv = {
+      ...process.env, PORT: String(port), EMBEDDED_PG_PORT: String(await freePort()), DATA_DIR: dataDir,
+      ...smallLimitsEnv, LOG_LEVEL: 'info',
+    };
+    for (const name of ['DATABASE_URL', 'AUTH_MODE', 'JWT_SECRET', 'NODE_ENV', 'HOST']) delete env[name];
+    child = start(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], env);
+    await waitFor(child, /export TOKEN=/);
+  });
+  after(async () => {
+    await terminate(child);
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('listens on 127.0.0.1 only, unless HOST says otherwise', async () => {
+    const up = child.output.map((l) => (l.startsWith('{') ? JSON.parse(l) : {})).find((l) => l.msg === 'taskfn is up');
+    assert.equal(up?.address?.address, '127.0.0.1');
+    const outward = Object.values(networkInterfaces()).flat().filter((a) => a && !a.internal && a.family === 'IPv4');
+    for (const a of outward) {
+      const reached = await new Promise<boolean>((resolve) => {
+        const socket = connect(port, a!.address);
+        socket.once('connect', () => (socket.destroy(), resolve(true)));
+        socket.once('error', () => resolve(false));
+      });
+      assert.equal(reached, false, `reachable on ${a!.address}`);
+    }
+  });
+
+  itBoundsSlowAndGreedyClients(() => port);
 });

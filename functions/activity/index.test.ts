@@ -160,5 +160,19 @@ describe('GET /api/activity/summary', () => {
     ['period=month', 'period'],
     ['from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z', 'to'],
     ['from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z', 'to'],
+    // Without `to`, the window ends now: the 800-day limit and the order hold all the same.
+    ['from=1900-01-01T00:00:00Z', 'from'],
+    ['from=9999-01-01T00:00:00Z', 'from'],
   ]);
+
+  it('ends a window given only `from` now, and starts one given only `to` 30 days before it', async () => {
+    const c = await clientFor(app.url());
+    const from = new Date(Date.now() - 10 * 86_400_000).toISOString();
+    const sinceFrom = await c.get(`/api/activity/summary?from=${from}`);
+    assert.equal(sinceFrom.status, 200);
+    assert.equal(sinceFrom.body.from, from);
+    assert.ok(Math.abs(Date.parse(sinceFrom.body.to) - Date.now()) < 60_000, sinceFrom.body.to);
+    const untilTo = await c.get('/api/activity/summary?to=2026-03-31T00:00:00Z');
+    assert.deepEqual([untilTo.status, untilTo.body.from, untilTo.body.periods.length], [200, '2026-03-01T00:00:00.000Z', 30]);
+  });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { sql } from '../../shared/db/client.ts';
 import { type Answer, type Client, clientFor, eventually, loadHost, serve } from '../../test/helpers.ts';
 
 const app = serve(loadHost);
@@ -130,7 +131,9 @@ describe('chat with reminders, repeats and the user’s time zone', () => {
 
   it('brings back a deleted task with its reminders still ahead', async () => {
     const c = await clientFor(app.url());
-    const task = (await c.post('/api/tasks', { title: 'Renew passport', due_at: '2030-06-01T09:00:00Z', reminders: [{ offset: 'P7D' }, { at: '2001-01-01T00:00:00Z' }] })).body;
+    const task = (await c.post('/api/tasks', { title: 'Renew passport', due_at: '2030-06-01T09:00:00Z', reminders: [{ offset: 'P7D' }, { at: '2029-01-01T00:00:00Z' }] })).body;
+    // The API refuses an absolute time in the past; this one was set ahead and its time has gone by since.
+    await sql`update reminders set at = '2001-01-01T00:00:00Z', fire_at = '2001-01-01T00:00:00Z' where task_id = ${task.id} and at is not null`;
     const turn = await say(c, 'delete passport');
     assert.equal(turn.reply, 'Deleted “Renew passport”.');
     await say(c, 'undo', turn.conversation_id);

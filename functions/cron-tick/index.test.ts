@@ -12,9 +12,12 @@ const lone = loneFunctions();
 /** A task with `n` reminders that fell due a minute ago. */
 async function dueReminders(c: Client, n: number): Promise<string[]> {
   const t = (await c.post('/api/tasks', { title: 'ping me', due_at: '2030-01-01T09:00:00Z' })).body;
-  const at = new Date(Date.now() - 60_000).toISOString();
+  // The API refuses an absolute reminder in the past, so it is set ahead and moved back here.
+  const at = new Date(Date.now() + 3_600_000).toISOString();
   const put = await c.put(`/api/tasks/${t.id}/reminders`, Array.from({ length: n }, () => ({ at })));
-  return put.body.items.map((r: { id: string }) => r.id);
+  const ids: string[] = put.body.items.map((r: { id: string }) => r.id);
+  await sql`update reminders set at = now() - interval '60 seconds', fire_at = now() - interval '60 seconds' where id = any(${ids}::uuid[])`;
+  return ids;
 }
 
 const dueEvents = async (ids: string[]) => [...await sql<{ id: string; n: number }[]>`
@@ -64,8 +67,10 @@ describe('cron-tick', () => {
   it('leaves reminders of completed tasks, and reminders not yet due, alone', async () => {
     const c = await clientFor(app.url());
     const done = (await c.post('/api/tasks', { title: 'done already', due_at: '2030-01-01T09:00:00Z' })).body;
-    const [cancelled] = (await c.put(`/api/tasks/${done.id}/reminders`, [{ at: new Date(Date.now() - 60_000).toISOString() }])).body.items;
+    const [cancelled] = (await c.put(`/api/tasks/${done.id}/reminders`, [{ at: new Date(Date.now() + 3_600_000).toISOString() }])).body.items;
     await c.post(`/api/tasks/${done.id}/complete`);
+    // Its time passes after the completion cancelled it.
+    await sql`update reminders set at = now() - interval '60 seconds' where id = ${cancelled.id}`;
     const later = (await c.post('/api/tasks', { title: 'later', due_at: '2030-01-01T09:00:00Z' })).body;
     const [future] = (await c.put(`/api/tasks/${later.id}/reminders`, [{ offset: 'PT1H' }])).body.items;
     await tick(log);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { claimDueReminders } from '../../shared/db/due-reminders.ts';
 import { type Client, clientFor, loadHost, serve } from '../../test/helpers.ts';
 
 const app = serve(loadHost);
@@ -8,6 +9,11 @@ const app = serve(loadHost);
 async function taskDue(c: Client, due_at: string | null, title = 'with reminders') {
   return (await c.post('/api/tasks', { title, due_at })).body as { id: string; version: number };
 }
+
+const minutesFromNow = (n: number) => new Date(Date.now() + n * 60_000).toISOString();
+
+/** The ids a tick at this moment claims, as cron-tick would. */
+const claimedNow = async () => (await claimDueReminders(new Date(), 1000)).map((r) => r.id);
 
 describe('/api/tasks/{id}/reminders', () => {
   it('stores offsets and absolute times, answering the list soonest first with fire times', async () => {
@@ -96,6 +102,43 @@ describe('/api/tasks/{id}/reminders', () => {
     assert.equal((await c.put(`/api/tasks/not-a-uuid/reminders`, [])).status, 400);
     assert.equal((await c.delete(`/api/tasks/${t.id}/reminders/nope`)).status, 400);
     assert.equal((await c.put(`/api/tasks/${randomUUID()}/reminders`, [])).status, 404);
+  });
+
+  it('answers 400 naming the field for an absolute reminder in the past, on PUT and at task creation, and stores nothing', async () => {
+    const c = await clientFor(app.url());
+    const t = await taskDue(c, '2030-06-01T10:00:00Z');
+    await c.put(`/api/tasks/${t.id}/reminders`, [{ offset: 'PT10M' }]);
+    const put = await c.put(`/api/tasks/${t.id}/reminders`, [{ offset: 'PT5M' }, { at: minutesFromNow(-1) }]);
+    assert.deepEqual([put.status, put.body.error.details[0].path], [400, '1.at']);
+    assert.deepEqual((await c.get(`/api/tasks/${t.id}/reminders`)).body.items.map((r: { offset: string }) => r.offset), ['PT10M']);
+    const created = await c.post('/api/tasks', { title: 'too late', due_at: '2030-06-01T10:00:00Z', reminders: [{ at: '2020-01-01T00:00:00Z' }] });
+    assert.deepEqual([created.status, created.body.error.details[0].path], [400, 'reminders.0.at']);
+    assert.equal((await c.get('/api/tasks?q=late')).body.items.length, 0);
+  });
+
+  it('says an offset reminder whose time has already passed will not fire, and the tick leaves it', async () => {
+    const c = await clientFor(app.url());
+    const t = await taskDue(c, minutesFromNow(10));
+    const put = await c.put(`/api/tasks/${t.id}/reminders`, [{ offset: 'PT30M' }, { offset: 'PT5M' }]);
+    assert.equal(put.status, 200);
+    const [passed, ahead] = put.body.items;
+    assert.deepEqual([passed.offset, passed.will_fire, ahead.offset, ahead.will_fire, ahead.note], ['PT30M', false, 'PT5M', true, null]);
+    assert.match(passed.note, /will not fire/);
+    assert.ok(!(await claimedNow()).includes(passed.id), 'a reminder answered will_fire: false was fired');
+    assert.deepEqual((await c.get(`/api/tasks/${t.id}/reminders`)).body, put.body);
+  });
+
+  it('arms a passed offset reminder again when the due time moves so its time is ahead, and disarms one whose time the move put behind', async () => {
+    const c = await clientFor(app.url());
+    const t = await taskDue(c, minutesFromNow(10));
+    await c.put(`/api/tasks/${t.id}/reminders`, [{ offset: 'PT30M' }]);
+    await c.patch(`/api/tasks/${t.id}`, { due_at: minutesFromNow(120) });
+    const [later] = (await c.get(`/api/tasks/${t.id}/reminders`)).body.items;
+    assert.deepEqual([later.status, later.will_fire, later.note], ['scheduled', true, null]);
+    await c.patch(`/api/tasks/${t.id}`, { due_at: minutesFromNow(20) });
+    const [sooner] = (await c.get(`/api/tasks/${t.id}/reminders`)).body.items;
+    assert.equal(sooner.will_fire, false);
+    assert.ok(!(await claimedNow()).includes(sooner.id), 'a reminder whose time a move put behind was fired');
   });
 
   it("answers 404 to another user on every reminder route, and changes nothing", async () => {

@@ -1,6 +1,6 @@
 import * as functions from '@google-cloud/functions-framework';
-import { getSettings, putSettings } from '../../shared/db/settings.ts';
-import { Settings, SettingsInput } from '../../shared/domain/settings.ts';
+import { getSettings, patchSettings, putSettings } from '../../shared/db/settings.ts';
+import { Settings, SettingsInput, SettingsPatch } from '../../shared/domain/settings.ts';
 import { httpFunction, route } from '../../shared/http/index.ts';
 
 export const settings = httpFunction('settings', [
@@ -14,10 +14,18 @@ export const settings = httpFunction('settings', [
   route({
     method: 'PUT',
     path: '/api/me/settings',
-    summary: "Replace the caller's settings: time zone, notification channels, default reminder offset",
+    summary: "Replace the caller's settings as a whole: a field left out goes back to its default (PATCH changes some)",
     body: SettingsInput,
     response: Settings,
     handle: ({ userId, body }) => putSettings(userId, body),
+  }),
+  route({
+    method: 'PATCH',
+    path: '/api/me/settings',
+    summary: "Change some of the caller's settings: the fields given, null clearing a nullable one; the rest is kept",
+    body: SettingsPatch,
+    response: Settings,
+    handle: ({ userId, body }) => patchSettings(userId, body),
   }),
 ]);
 

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { sql } from '../../shared/db/client.ts';
 import { getConfig } from '../../shared/config.ts';
+import { applyServerLimits } from '../../shared/http/server-limits.ts';
 import { stopRelay } from '../../shared/events/process-relay.ts';
 import { log } from '../../shared/observability/log.ts';
 
@@ -16,9 +17,11 @@ import { log } from '../../shared/observability/log.ts';
 export function serveWhenMain(name: string, moduleUrl: string): void {
   const main = process.argv[1];
   if (!main || realpathSync(main) !== realpathSync(fileURLToPath(moduleUrl))) return;
-  const { PORT } = getConfig();
-  const server = getTestServer(name);
-  // As the CLI does: Knative's queue-proxy owns request timeouts.
+  const config = getConfig();
+  const { PORT } = config;
+  // The same limits as the local host: slow clients cut off, connections capped.
+  const server = applyServerLimits(getTestServer(name), config);
+  // As the CLI does: Knative's queue-proxy owns how long an answer may take (no idle-socket timeout).
   server.setTimeout(0);
   server.listen(PORT, () => log.info({ fn: name, port: PORT }, 'serving'));
   // Knative sends SIGTERM and waits: finish the requests in flight, stop relaying, close the pool.

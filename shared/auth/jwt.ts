@@ -1,4 +1,4 @@
-import { type JWTVerifyGetKey, SignJWT, createRemoteJWKSet, jwtVerify } from 'jose';
+import { type JWTPayload, type JWTVerifyGetKey, SignJWT, createRemoteJWKSet, errors, jwtVerify } from 'jose';
 import { getConfig } from '../config.ts';
 import { UnauthorizedError, UnavailableError } from '../domain/errors.ts';
 
@@ -40,27 +40,42 @@ export async function authenticate(authorization: string | undefined): Promise<s
     ...(config.JWT_ISSUER ? { issuer: config.JWT_ISSUER } : {}),
     ...(config.JWT_AUDIENCE ? { audience: config.JWT_AUDIENCE } : {}),
   };
-  let sub: unknown;
-  let exp: unknown;
+  let payload: JWTPayload;
   try {
+    // A token without exp would be valid forever: exp is required, and its lifetime bounded below.
     if (jwks) {
-      ({ payload: { sub, exp } } = await jwtVerify(token, jwks, { ...options, algorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'] }));
+      ({ payload } = await jwtVerify(token, jwks, { ...options, requiredClaims: ['exp'], algorithms: ['RS256', 'PS256', 'ES256', 'EdDSA'] }));
     } else if (secret) {
-      ({ payload: { sub, exp } } = await jwtVerify(token, secret, { ...options, algorithms: ['HS256'] }));
+      ({ payload } = await jwtVerify(token, secret, { ...options, requiredClaims: ['exp'], algorithms: ['HS256'] }));
     } else {
       throw new UnavailableError('auth_not_configured', 'set JWT_SECRET or JWKS_URL');
     }
   } catch (err) {
     if (err instanceof UnavailableError) throw err;
+    if (err instanceof errors.JWTClaimValidationFailed && err.claim === 'exp') throw new UnauthorizedError('the token has no expiry (exp)');
     throw new UnauthorizedError('the token is invalid or expired');
   }
+  const { sub, exp, iat } = payload;
   if (typeof sub !== 'string' || !userIdPattern.test(sub)) throw new UnauthorizedError('the token has no usable subject (sub)');
+  checkLifetime(exp!, iat);
   remember(token, sub, exp);
   return sub;
 }
 
-/** A token for local development only: the local host offers it when AUTH_MODE=dev. */
-export async function signDevToken(user: string, ttl = '7d'): Promise<string> {
+/**
+ * A token may be valid for JWT_MAX_LIFETIME_SECONDS at most, counted from iat; from now when iat is
+ * missing, or in the future (else a far-off iat would stretch the window as far as it likes).
+ */
+function checkLifetime(exp: number, iat: number | undefined): void {
+  const max = getConfig().JWT_MAX_LIFETIME_SECONDS;
+  const now = Math.floor(Date.now() / 1000);
+  const from = iat === undefined ? now : Math.min(iat, now);
+  if (exp - from > max) throw new UnauthorizedError(`the token's lifetime is over the maximum of ${max} seconds (exp - iat)`);
+}
+
+/** A token for local development only: the local host offers it when AUTH_MODE=dev. It lasts as long as a token may. */
+export async function signDevToken(user: string): Promise<string> {
   if (config.AUTH_MODE !== 'dev' || !secret) throw new Error('dev tokens need AUTH_MODE=dev and JWT_SECRET');
-  return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(user).setIssuedAt().setExpirationTime(ttl).sign(secret);
+  const iat = Math.floor(Date.now() / 1000);
+  return new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(user).setIssuedAt(iat).setExpirationTime(iat + getConfig().JWT_MAX_LIFETIME_SECONDS).sign(secret);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type ActivityEntry, type ActivityPage, type ActivityQuery, type Summary, type SummaryQuery } from '../domain/activity.ts';
+import { type ActivityEntry, type ActivityPage, type ActivityQuery, type Summary, type SummaryQuery, summaryWindow } from '../domain/activity.ts';
 import { ValidationError } from '../domain/errors.ts';
 import type { TaskEvent } from '../events/task-events.ts';
 import { sql, type Tx } from './client.ts';
@@ -94,8 +94,7 @@ const dayMs = 86_400_000;
 
 /** Counts per local day or week, the current streak of days with a completion, and on-time share. */
 export async function summarize(userId: string, q: SummaryQuery): Promise<Summary> {
-  const to = q.to ? new Date(q.to) : new Date();
-  const from = q.from ? new Date(q.from) : new Date(to.getTime() - (q.period === 'day' ? 30 : 84) * dayMs);
+  const { from, to } = summaryWindow(q);
   const counts = await sql<{ start: string; created: number; completed: number }[]>`
     with periods as (
       select generate_series(

@@ -1,5 +1,5 @@
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
-import { type Reminder, type ReminderInput, fireAt } from '../domain/reminder.ts';
+import { type Reminder, type ReminderInput, fireAt, outlook, statusAt } from '../domain/reminder.ts';
 import { sql, type Tx } from './client.ts';
 import { getSettings } from './settings.ts';
 
@@ -17,13 +17,14 @@ interface Row {
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
-const toReminder = (r: Row): Reminder => ({
+const toReminder = (r: Row, taskCompleted: boolean): Reminder => ({
   id: r.id,
   task_id: r.task_id,
   offset: r.offset_text,
   at: iso(r.at),
   fire_at: iso(r.fire_at),
   status: r.status,
+  ...outlook(r.status, r.fire_at, taskCompleted),
   attempts: r.attempts,
   sent_at: iso(r.sent_at),
   created_at: r.created_at.toISOString(),
@@ -43,18 +44,20 @@ async function ownedTask(tx: Tx | typeof sql, userId: string, taskId: string, lo
 }
 
 export async function listReminders(userId: string, taskId: string): Promise<Reminder[]> {
-  await ownedTask(sql, userId, taskId);
+  const task = await ownedTask(sql, userId, taskId);
   const rows = await sql<Row[]>`
     select ${columns}
     from reminders
     where task_id = ${taskId}
     order by fire_at nulls last, created_at, id`;
-  return rows.map(toReminder);
+  return rows.map((r) => toReminder(r, task.completed));
 }
 
 /**
  * Replaces a task's reminders in the caller's transaction. Offsets need a due time; a reminder of a
- * completed task is stored cancelled, so reopening the task brings it back.
+ * completed task is stored cancelled, so reopening the task brings it back; an offset whose time is
+ * already behind (the due time is near) is stored cancelled too, and answered as one that will not
+ * fire (absolute times in the past never get here: the schema refuses them).
  */
 export async function replaceReminders(tx: Tx, userId: string, taskId: string, inputs: ReminderInput[], where: string = ''): Promise<Reminder[]> {
   const task = await ownedTask(tx, userId, taskId, true);
@@ -65,21 +68,23 @@ export async function replaceReminders(tx: Tx, userId: string, taskId: string, i
     delete from reminders
     where task_id = ${taskId}`;
   if (inputs.length === 0) return [];
+  const now = new Date();
   const rows = inputs.map((r) => {
     const at = r.at ? new Date(r.at) : null;
+    const fire = fireAt({ offset: r.offset ?? null, at }, task.due_at, timezone);
     return {
       user_id: userId,
       task_id: taskId,
       offset_text: r.offset ?? null,
       at,
-      fire_at: fireAt({ offset: r.offset ?? null, at }, task.due_at, timezone),
-      status: task.completed ? 'cancelled' : 'scheduled',
+      fire_at: fire,
+      status: statusAt('scheduled', fire, now, task.completed),
     };
   });
   const stored = await tx<Row[]>`
     insert into reminders ${tx(rows, 'user_id', 'task_id', 'offset_text', 'at', 'fire_at', 'status')}
     returning ${columns}`;
-  return stored.map(toReminder).sort((a, b) => (a.fire_at ?? '\uffff').localeCompare(b.fire_at ?? '\uffff'));
+  return stored.map((r) => toReminder(r, task.completed)).sort((a, b) => (a.fire_at ?? '\uffff').localeCompare(b.fire_at ?? '\uffff'));
 }
 
 export async function setReminders(userId: string, taskId: string, inputs: ReminderInput[]): Promise<Reminder[]> {
@@ -98,8 +103,9 @@ export async function deleteReminder(userId: string, taskId: string, reminderId:
 
 /**
  * Keeps a task's reminders in step with it, in the transaction that changed the task: a new due
- * time moves offset reminders (and re-arms one already sent if its new time is still ahead);
- * completing or deleting cancels what is pending; reopening restores what is still ahead.
+ * time moves offset reminders (arming one already sent or cancelled if its new time is ahead, and
+ * cancelling one whose new time is behind: see statusAt); completing or deleting cancels what is
+ * pending; reopening restores what is still ahead, or waits for a due time.
  */
 export async function followTask(tx: Tx, userId: string, taskId: string, change: 'due' | 'completed' | 'reopened' | 'deleted', dueAt?: Date | null): Promise<void> {
   if (change === 'completed' || change === 'deleted') {
@@ -116,7 +122,7 @@ export async function followTask(tx: Tx, userId: string, taskId: string, change:
       set status = 'scheduled'
       where task_id = ${taskId}
         and status = 'cancelled'
-        and fire_at > now()`;
+        and (fire_at > now() or fire_at is null)`;
     return;
   }
   const offsets = await tx<{ id: string; offset_text: string; status: Reminder['status'] }[]>`
@@ -126,14 +132,17 @@ export async function followTask(tx: Tx, userId: string, taskId: string, change:
       and offset_text is not null`;
   if (offsets.length === 0) return;
   const { timezone } = await getSettings(userId, tx);
-  const now = Date.now();
+  const [task] = await tx<{ completed: boolean }[]>`
+    select completed
+    from tasks
+    where id = ${taskId}`;
+  const now = new Date();
   for (const r of offsets) {
     const next = fireAt({ offset: r.offset_text, at: null }, dueAt ?? null, timezone);
-    const rearm = r.status === 'sent' && next !== null && next.getTime() > now;
     await tx`
       update reminders
       set fire_at = ${next},
-        status = ${rearm ? 'scheduled' : r.status}::reminder_status
+        status = ${statusAt(r.status, next, now, task?.completed ?? false)}::reminder_status
       where id = ${r.id}`;
   }
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Settings, SettingsInput } from '../domain/settings.ts';
+import { type Settings, type SettingsInput, type SettingsPatch, defaultSettings, mergeSettings } from '../domain/settings.ts';
 import { sql, type Tx } from './client.ts';
 
 interface Row {
@@ -22,9 +22,7 @@ export async function getSettings(userId: string, tx: Tx | typeof sql = sql): Pr
     select timezone, email, webhook_url, webhook_secret, default_reminder_offset, channels, updated_at
     from user_settings
     where user_id = ${userId}`;
-  return row
-    ? toSettings(row)
-    : { timezone: 'UTC', email: null, webhook_url: null, webhook_secret: '', default_reminder_offset: null, channels: ['in_app'], updated_at: null };
+  return row ? toSettings(row) : { ...defaultSettings, webhook_secret: '', updated_at: null };
 }
 
 /** Replaces the user's settings; the webhook secret is made once and kept across saves. */
@@ -44,4 +42,35 @@ export async function putSettings(userId: string, input: SettingsInput): Promise
       updated_at = now()
     returning timezone, email, webhook_url, webhook_secret, default_reminder_offset, channels, updated_at`;
   return toSettings(row!);
+}
+
+/**
+ * Changes the fields the patch names and keeps the rest. The row is made (with the defaults) and
+ * locked first, so two racing patches apply one after the other and both changes stay; a patch
+ * whose result breaks a rule rolls back, leaving nothing written.
+ */
+export async function patchSettings(userId: string, patch: SettingsPatch): Promise<Settings> {
+  return sql.begin(async (tx) => {
+    await tx`
+      insert into user_settings (user_id, webhook_secret)
+      values (${userId}, ${newSecret()})
+      on conflict (user_id) do nothing`;
+    const [current] = await tx<Row[]>`
+      select timezone, email, webhook_url, webhook_secret, default_reminder_offset, channels, updated_at
+      from user_settings
+      where user_id = ${userId}
+      for update`;
+    const next = mergeSettings(current!, patch);
+    const [row] = await tx<Row[]>`
+      update user_settings
+      set timezone = ${next.timezone},
+        email = ${next.email},
+        webhook_url = ${next.webhook_url},
+        default_reminder_offset = ${next.default_reminder_offset},
+        channels = ${next.channels}::text[],
+        updated_at = now()
+      where user_id = ${userId}
+      returning timezone, email, webhook_url, webhook_secret, default_reminder_offset, channels, updated_at`;
+    return toSettings(row!);
+  });
 }

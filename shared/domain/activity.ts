@@ -38,6 +38,19 @@ const isTimeZone = (tz: string) => {
 
 export const TimeZone = z.string().max(64).refine(isTimeZone, 'must be an IANA time zone, like Europe/Berlin');
 
+const dayMs = 86_400_000;
+export const maxSummaryDays = 800;
+
+/**
+ * The window a summary covers: `to` defaults to now, `from` to 30 days (or 12 weeks) before `to`.
+ * Validation and the query both use it, so the 800-day limit holds whichever bound is missing.
+ */
+export function summaryWindow(q: { period: 'day' | 'week'; from?: string | undefined; to?: string | undefined }, now = new Date()): { from: Date; to: Date } {
+  const to = q.to ? new Date(q.to) : now;
+  const from = q.from ? new Date(q.from) : new Date(to.getTime() - (q.period === 'day' ? 30 : 84) * dayMs);
+  return { from, to };
+}
+
 export const SummaryQuery = z
   .strictObject({
     period: z.enum(['day', 'week']).default('day'),
@@ -45,10 +58,16 @@ export const SummaryQuery = z
     to: dateTime.optional(),
     tz: TimeZone.default('UTC'),
   })
-  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { path: ['to'], message: 'must be after from' })
-  .refine((q) => !q.from || !q.to || Date.parse(q.to) - Date.parse(q.from) <= 800 * 86_400_000, {
-    path: ['to'],
-    message: 'must be at most 800 days after from',
+  .superRefine((q, ctx) => {
+    const { from, to } = summaryWindow(q);
+    // The bound the caller gave is the one to change: `to` when both are given, else `from`.
+    const path = [q.to ? 'to' : 'from'];
+    const toIs = q.to ? 'to' : 'to (now, as to is not given)';
+    if (from >= to) {
+      ctx.addIssue({ code: 'custom', path, message: q.to ? 'must be after from' : `must be before ${toIs}` });
+    } else if (to.getTime() - from.getTime() > maxSummaryDays * dayMs) {
+      ctx.addIssue({ code: 'custom', path, message: q.to ? `must be at most ${maxSummaryDays} days after from` : `must be at most ${maxSummaryDays} days before ${toIs}` });
+    }
   });
 export type SummaryQuery = z.infer<typeof SummaryQuery>;
 
