@@ -65,9 +65,7 @@ export async function startRedis(): Promise<RedisServer> {
 
   async function stop(): Promise<void> {
     if (!child) return;
-    console.error('DBG stopping redis pid', child.pid);
     await terminate(child);
-    console.error('DBG redis exited', child.exitCode, child.signalCode, 'portClosed', await (await import('./processes.ts')).portClosed(port));
     child = undefined;
     process.off('exit', killOnExit);
   }

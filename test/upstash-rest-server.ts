@@ -37,7 +37,6 @@ async function body(req: IncomingMessage): Promise<string> {
 }
 
 function send(res: ServerResponse, status: number, value: unknown): void {
-  console.error('DBG rest send', status, JSON.stringify(value).slice(0,200));
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(value));
 }
@@ -50,7 +49,6 @@ export async function startUpstashRestServer({ redisPort, token = 'test-token' }
   const idle: RespConnection[] = [];
   const withConnection = async <T>(work: (c: RespConnection) => Promise<T>): Promise<T> => {
     let conn = idle.pop();
-    console.error('DBG withConnection idle', idle.length+ (conn?1:0), 'usable', conn?.usable);
     while (conn && !conn.usable) conn = idle.pop();
     conn ??= await RespConnection.open(redisPort);
     const result = await work(conn);

@@ -1,20 +1,25 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
+import { conversationKey } from '../../shared/state/port.ts';
 import { type RedisServer, startRedis } from '../../test/redis-server.ts';
+import { RespConnection } from '../../test/resp.ts';
 import { type Client, clientFor, loadHost, serve } from '../../test/helpers.ts';
 import { type UpstashRestServer, startUpstashRestServer } from '../../test/upstash-rest-server.ts';
 
 // The whole local host with conversations in Redis (CHAT_STATE=upstash, a real redis-server behind
 // a server speaking Upstash's REST protocol). Configuration is read once per process, when the host
-// loads, so it is set before serve() loads it.
+// loads, so Redis, the REST server and the variables are made ready inside the one hook that loads
+// it. Not in a before() of their own: node:test starts a file's top-level before() hooks as they
+// are registered, side by side (nodejs/node#52003), and under Node.js 22+ the host's load won the
+// race, read CHAT_STATE=postgres, and the whole file ran against the PostgreSQL store.
 let redis: RedisServer;
 let rest: UpstashRestServer;
-before(async () => {
+const app = serve(async () => {
   redis = await startRedis();
   rest = await startUpstashRestServer({ redisPort: redis.port, token: 'rest-token' });
   Object.assign(process.env, { CHAT_STATE: 'upstash', UPSTASH_REDIS_REST_URL: rest.url, UPSTASH_REDIS_REST_TOKEN: rest.token, CHAT_STATE_TIMEOUT_MS: '1000' });
+  return loadHost();
 });
-const app = serve(loadHost);
 after(async () => {
   await rest.close();
   await redis.destroy();
@@ -30,6 +35,14 @@ describe('chat with the upstash state store', () => {
     assert.deepEqual(turns.map((t) => t.status), Array(8).fill(200));
     const history = await c.get(`/api/chat/${first.conversation_id}`);
     assert.equal(history.body.messages.length, 18);
+    // Read from Redis itself: a host that read CHAT_STATE before it was set would pass the lines
+    // above with the PostgreSQL store.
+    const direct = await RespConnection.open(redis.port);
+    try {
+      assert.equal(await direct.command(['LLEN', conversationKey(c.user, first.conversation_id)]), 18);
+    } finally {
+      direct.close();
+    }
   });
 
   it('answers 503 state_unavailable with Retry-After while Redis is down, and every task route keeps working', async () => {

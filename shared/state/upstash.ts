@@ -27,9 +27,7 @@ export function createUpstashStore({ url, token, timeoutMs, ttlSeconds, maxMessa
 
   async function guarded<T>(what: string, work: () => Promise<T>): Promise<T> {
     try {
-      const r = await work();
-      console.error('DBG store', what, 'ok', JSON.stringify(r).slice(0,200));
-      return r;
+      return await work();
     } catch (err) {
       log.warn({ err }, `upstash ${what} failed`);
       throw new StateUnavailableError();
