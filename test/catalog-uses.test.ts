@@ -2,14 +2,12 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { build } from 'esbuild';
 import { type SidecarUse, catalog } from '../functions/catalog.ts';
+import { bundleCatalog, root } from './catalog-bundles.ts';
 
 // The chart scopes the state store and the email binding to the functions whose catalog entry
 // says they use them; a function that calls the sidecar for one it was not given fails only in a
 // cluster. So the declaration is checked against the code each function's module graph reaches.
-
-const root = path.join(import.meta.dirname, '..');
 
 /** The sidecar APIs behind `state` and `email`, as the code calls them. */
 const calls: [SidecarUse, RegExp][] = [
@@ -19,24 +17,13 @@ const calls: [SidecarUse, RegExp][] = [
 
 describe('catalog uses', () => {
   it('declare exactly the state store and email binding each function calls its sidecar for', async () => {
-    const { metafile } = await build({
-      entryPoints: catalog.map((e) => ({ in: path.join(root, 'functions', e.name, 'index.ts'), out: e.name })),
-      bundle: true,
-      write: false,
-      metafile: true,
-      platform: 'node',
-      format: 'esm',
-      packages: 'external',
-      outdir: path.join(root, 'dist-uses-probe'),
-      logLevel: 'silent',
-    });
+    const bundles = await bundleCatalog();
     const sources = new Map<string, string>();
     const read = async (file: string) => sources.get(file) ?? sources.set(file, await readFile(path.join(root, file), 'utf8')).get(file)!;
 
     const wrong: string[] = [];
     for (const entry of catalog) {
-      const output = Object.entries(metafile.outputs).find(([file]) => path.basename(file) === `${entry.name}.js`)![1];
-      const code = await Promise.all(Object.keys(output.inputs).map(read));
+      const code = await Promise.all(bundles.get(entry.name)!.inputs.map(read));
       for (const [use, api] of calls) {
         const calls = code.some((text) => api.test(text));
         const declared = entry.uses?.includes(use) ?? false;

@@ -14,7 +14,7 @@ const toggle = (completed: boolean) =>
     conflict: true,
     response: Task,
     handle: async ({ actor, params, body, req }) =>
-      versioned(await tasks.setCompleted(actor, params.id, completed, expectedVersion(req, body.version))),
+      versioned(await tasks.setCompleted(actor, params.id, completed, { expected: expectedVersion(req, body.version) })),
   });
 
 export const completeTask = httpFunction('complete-task', [toggle(true), toggle(false)]);

@@ -13,7 +13,7 @@ export const deleteTask = httpFunction('delete-task', [
     body: VersionCheck,
     conflict: true,
     handle: async ({ actor, params, body, req }) => {
-      await tasks.deleteTask(actor, params.id, expectedVersion(req, body.version));
+      await tasks.deleteTask(actor, params.id, { expected: expectedVersion(req, body.version) });
     },
   }),
 ]);

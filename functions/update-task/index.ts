@@ -15,7 +15,7 @@ export const updateTask = httpFunction('update-task', [
     response: Task,
     handle: async ({ actor, params, body, req }) => {
       const { version, ...patch } = body;
-      return versioned(await tasks.updateTask(actor, params.id, patch, expectedVersion(req, version)));
+      return versioned(await tasks.updateTask(actor, params.id, patch, { expected: expectedVersion(req, version) }));
     },
   }),
 ]);

@@ -2,7 +2,7 @@ import { ApiError, type Content, type FunctionDeclaration, FunctionCallingConfig
 import { z } from 'zod';
 import { UnavailableError } from '../domain/errors.ts';
 import { log } from '../observability/log.ts';
-import { describe } from './local/reply.ts';
+import { describe } from './reply.ts';
 import type { ChatMessage } from './messages.ts';
 import type { ChatModel, TurnInput } from './model.ts';
 import { tools } from './tools.ts';

@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { sql } from '../db/client.ts';
 import { replaceReminders } from '../db/reminders.ts';
 import { listTasks } from '../db/task-list.ts';
-import { lockOwnTask, setTaskRecurrence } from '../db/task-series.ts';
+import { setTaskRecurrence } from '../db/task-series.ts';
+import { ownTask } from '../db/task-row.ts';
 import * as tasks from '../db/tasks.ts';
+import type { Actor } from '../domain/actor.ts';
 import { AppError } from '../domain/errors.ts';
 import { Recurrence } from '../domain/recurrence/index.ts';
 import { type ReminderInput, ReminderList } from '../domain/reminder.ts';
@@ -17,7 +19,7 @@ import { type TurnContext, recordChange, reminderInputs } from './undo-log.ts';
 // user's tasks nor skip validation. Write tools record what they change, for undo.
 
 export interface ToolContext extends TurnContext {
-  actor: tasks.Actor;
+  actor: Actor;
 }
 
 type Result = Record<string, unknown>;
@@ -75,14 +77,14 @@ export const tools: Record<ToolName, Tool> = {
     description: 'Change fields of one task (title, description, priority, due_at, tags).',
     args: z.strictObject({ task_id: TaskId, changes: TaskPatch }),
     run: async (ctx, { task_id, changes: { version, ...patch } }) => ({
-      task: brief(await tasks.updateTask(ctx.actor, task_id, patch, version, logged(ctx, 'update_task'))),
+      task: brief(await tasks.updateTask(ctx.actor, task_id, patch, { expected: version, onChange: logged(ctx, 'update_task') })),
     }),
   }),
   complete_task: tool({
     description: 'Mark one task done, or open again with completed: false.',
     args: z.strictObject({ task_id: TaskId, completed: z.boolean().default(true) }),
     run: async (ctx, { task_id, completed }) => ({
-      task: brief(await tasks.setCompleted(ctx.actor, task_id, completed, undefined, logged(ctx, 'complete_task'))),
+      task: brief(await tasks.setCompleted(ctx.actor, task_id, completed, { onChange: logged(ctx, 'complete_task') })),
     }),
   }),
   delete_task: tool({
@@ -92,7 +94,10 @@ export const tools: Record<ToolName, Tool> = {
       // Its reminders go with it (a cascade), so they are read first, at the version deleted.
       const task = await tasks.getTask(ctx.actor.userId, task_id);
       const reminders = await reminderInputs(sql, task_id);
-      await tasks.deleteTask(ctx.actor, task_id, task.version, (tx, { before }) => recordChange(tx, ctx, 'delete_task', { ...before!, reminders }, null));
+      await tasks.deleteTask(ctx.actor, task_id, {
+        expected: task.version,
+        onChange: (tx, { before }) => recordChange(tx, ctx, 'delete_task', { ...before!, reminders }, null),
+      });
       return { deleted: brief(task) };
     },
   }),
@@ -101,7 +106,7 @@ export const tools: Record<ToolName, Tool> = {
     args: z.strictObject({ task_id: TaskId, reminders: ReminderList }),
     run: async (ctx, { task_id, reminders }) =>
       sql.begin(async (tx) => {
-        const task = await lockOwnTask(tx, ctx.actor.userId, task_id);
+        const task = await ownTask(tx, ctx.actor.userId, task_id, { lock: true });
         const before = await reminderInputs(tx, task_id);
         const stored = await replaceReminders(tx, ctx.actor.userId, task_id, reminders, 'reminders.');
         await recordChange(tx, ctx, 'set_reminder', { ...task, reminders: before }, { ...task, reminders: await reminderInputs(tx, task_id) });

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Actor } from '../db/tasks.ts';
+import type { Actor } from '../domain/actor.ts';
 import { AppError, NotFoundError } from '../domain/errors.ts';
 import type { ConversationStore } from '../state/port.ts';
-import { isUndo } from './local/parse.ts';
-import { quote } from './local/wording.ts';
+import { isUndo } from './reading.ts';
+import { quote } from './wording.ts';
 import type { ChatAction, ChatMessage, ChatReply, ChatRequest, Pending } from './messages.ts';
 import type { ChatModel } from './model.ts';
 import { ToolRunner } from './tools.ts';

@@ -2,12 +2,15 @@ import { sql, type Tx } from '../db/client.ts';
 import { removeSuccessor } from '../db/recurring-instances.ts';
 import { replaceReminders } from '../db/reminders.ts';
 import { getSettings } from '../db/settings.ts';
-import { lockOwnTask, restoreTaskRecurrence, retireSeries } from '../db/task-series.ts';
+import { retireTemplate } from '../db/recurring-tasks.ts';
+import { restoreTaskRecurrence } from '../db/task-series.ts';
+import { ownTask } from '../db/task-row.ts';
 import * as tasks from '../db/tasks.ts';
+import type { Actor } from '../domain/actor.ts';
 import { ConflictError, NotFoundError, VersionConflictError } from '../domain/errors.ts';
 import { type ReminderInput, fireAt } from '../domain/reminder.ts';
 import type { Task, TaskPatch } from '../domain/task.ts';
-import { quote } from './local/wording.ts';
+import { quote } from './wording.ts';
 import type { ChatAction } from './messages.ts';
 import { brief } from './tools.ts';
 import { type LoggedAction, type Snapshot, lastTurn, markUndone, reminderInputs } from './undo-log.ts';
@@ -66,17 +69,20 @@ interface Reverted {
   version?: number;
 }
 
-async function revert(actor: tasks.Actor, a: LoggedAction, expected: number | undefined): Promise<Reverted> {
+async function revert(actor: Actor, a: LoggedAction, expected: number | undefined): Promise<Reverted> {
   const mark = (tx: Tx) => markUndone(tx, a.id);
   const base = { undoes: a.tool, args: { task_id: a.task_id } };
   const before = a.before as Snapshot;
   const after = a.after as Snapshot;
   switch (a.tool) {
     case 'add_task':
-      await tasks.deleteTask(actor, a.task_id, expected, async (tx) => {
-        // A series the task started ends with it.
-        if (after.recurring_task_id) await retireSeries(tx, actor.userId, after.recurring_task_id);
-        await mark(tx);
+      await tasks.deleteTask(actor, a.task_id, {
+        expected,
+        onChange: async (tx) => {
+          // A series the task started ends with it.
+          if (after.recurring_task_id) await retireTemplate(tx, actor.userId, after.recurring_task_id);
+          await mark(tx);
+        },
       });
       return { action: { ...base, tool: 'delete_task', result: { deleted: brief(after) } }, said: `removed ${quote(after.title)}` };
     case 'delete_task': {
@@ -91,11 +97,14 @@ async function revert(actor: tasks.Actor, a: LoggedAction, expected: number | un
     }
     case 'complete_task': {
       let successor: Task | null = null;
-      const task = await tasks.setCompleted(actor, a.task_id, before.completed, expected, async (tx) => {
-        // Reopening takes back the next task of the series that the completion made. If
-        // recur-on-complete has not run yet, it finds the task reopened and makes none.
-        if (!before.completed) successor = await removeSuccessor(tx, actor.source, actor.userId, a.task_id);
-        await mark(tx);
+      const task = await tasks.setCompleted(actor, a.task_id, before.completed, {
+        expected,
+        onChange: async (tx) => {
+          // Reopening takes back the next task of the series that the completion made. If
+          // recur-on-complete has not run yet, it finds the task reopened and makes none.
+          if (!before.completed) successor = await removeSuccessor(tx, actor.source, actor.userId, a.task_id);
+          await mark(tx);
+        },
       });
       const removed = successor ? ` and removed the next one, due ${(successor as Task).due_at?.slice(0, 10)}` : '';
       return {
@@ -107,10 +116,8 @@ async function revert(actor: tasks.Actor, a: LoggedAction, expected: number | un
     case 'set_reminder': {
       const reminders = await stillAhead(actor.userId, before.reminders ?? [], after.due_at);
       await sql.begin(async (tx) => {
-        await lockOwnTask(tx, actor.userId, a.task_id);
-        if (!sameReminders(after.reminders ?? [], await reminderInputs(tx, a.task_id))) {
-          throw new VersionConflictError((await tasks.findTask(actor.userId, a.task_id, tx))!);
-        }
+        const task = await ownTask(tx, actor.userId, a.task_id, { lock: true });
+        if (!sameReminders(after.reminders ?? [], await reminderInputs(tx, a.task_id))) throw new VersionConflictError(task);
         await replaceReminders(tx, actor.userId, a.task_id, reminders);
         await mark(tx);
       });
@@ -125,9 +132,12 @@ async function revert(actor: tasks.Actor, a: LoggedAction, expected: number | un
       // update_task
       const patch = revertPatch(before, after);
       let marked = false;
-      const task = await tasks.updateTask(actor, a.task_id, patch, expected, async (tx) => {
-        marked = true;
-        await mark(tx);
+      const task = await tasks.updateTask(actor, a.task_id, patch, {
+        expected,
+        onChange: async (tx) => {
+          marked = true;
+          await mark(tx);
+        },
       });
       // A patch that changes nothing (tags differing only in case) writes nothing, so stamp it here.
       if (!marked) await markUndone(sql, a.id);
@@ -138,7 +148,7 @@ async function revert(actor: tasks.Actor, a: LoggedAction, expected: number | un
 }
 
 /** Reverts the newest turn of a conversation that has changes not yet undone. */
-export async function undoLastTurn(actor: tasks.Actor, conversationId: string): Promise<{ reply: string; actions: ChatAction[] }> {
+export async function undoLastTurn(actor: Actor, conversationId: string): Promise<{ reply: string; actions: ChatAction[] }> {
   const actions = await lastTurn(actor.userId, conversationId);
   if (actions.length === 0) return { reply: 'Nothing to undo.', actions: [] };
   await checkUnchanged(actor.userId, actions);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { type ActivityEntry, type ActivityPage, type ActivityQuery, type Summary, type SummaryQuery, summaryWindow } from '../domain/activity.ts';
-import { ValidationError } from '../domain/errors.ts';
 import type { TaskEvent } from '../events/task-events.ts';
 import { sql, type Tx } from './client.ts';
+import { decodeCursor, pageOf, timeCursor } from './cursor.ts';
 
 /**
  * True the first time `consumer` sees `eventId`, in the caller's transaction: the effect and this
@@ -39,7 +39,7 @@ export async function recordActivity(consumer: string, event: TaskEvent): Promis
   });
 }
 
-const Cursor = z.object({ t: z.string(), id: z.string().regex(/^\d+$/) });
+const Cursor = timeCursor(z.string().regex(/^\d+$/));
 
 interface Row {
   id: string;
@@ -53,14 +53,7 @@ interface Row {
 
 /** Newest first, keyset-paginated like tasks. */
 export async function listActivity(userId: string, query: ActivityQuery): Promise<ActivityPage> {
-  let after: z.infer<typeof Cursor> | null = null;
-  if (query.cursor) {
-    try {
-      after = Cursor.parse(JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8')));
-    } catch {
-      throw new ValidationError([{ in: 'query', path: 'cursor', message: 'is not a cursor this API issued' }]);
-    }
-  }
+  const after = query.cursor ? decodeCursor(Cursor, query.cursor) : null;
   const none = sql``;
   const rows = await sql<Row[]>`
     select id::text, event_id, type, entity_id, occurred_at, occurred_at::text as occurred_key, details
@@ -73,10 +66,9 @@ export async function listActivity(userId: string, query: ActivityQuery): Promis
       ${after ? sql`and (occurred_at, id) < (${after.t}::text::timestamptz, ${after.id}::bigint)` : none}
     order by occurred_at desc, id desc
     limit ${query.limit + 1}`;
-  const items = rows.slice(0, query.limit);
-  const last = items.at(-1);
+  const page = pageOf(rows, query.limit, (last) => ({ t: last.occurred_key, id: last.id }));
   return {
-    items: items.map((r) => ({
+    items: page.rows.map((r) => ({
       id: r.id,
       event_id: r.event_id,
       type: r.type,
@@ -85,8 +77,7 @@ export async function listActivity(userId: string, query: ActivityQuery): Promis
       occurred_at: r.occurred_at.toISOString(),
       details: r.details,
     })),
-    next_cursor:
-      rows.length > query.limit && last ? Buffer.from(JSON.stringify({ t: last.occurred_key, id: last.id })).toString('base64url') : null,
+    next_cursor: page.next_cursor,
   };
 }
 

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { NotFoundError, ValidationError } from '../domain/errors.ts';
+import { NotFoundError } from '../domain/errors.ts';
 import type { DeliveryAttempt, Notification, NotificationPage, NotificationQuery } from '../domain/notification.ts';
 import type { NotificationRequested } from '../events/time-events.ts';
 import type { Delivery } from '../notify/webhook.ts';
 import { sql } from './client.ts';
+import { decodeCursor, pageOf, timeCursor } from './cursor.ts';
 
 /** A notification whose next attempt this process has claimed, and the attempts made so far. */
 export type Claimed = NotificationRequested & { attempts: number };
@@ -124,18 +125,11 @@ const columns = sql`
     ) order by a.attempt), '[]')
    from notification_attempts a
    where a.notification_id = n.id) as tries`;
-const Cursor = z.object({ t: z.string(), id: z.uuid() });
+const Cursor = timeCursor(z.uuid());
 
 /** One channel's notifications (the in-app inbox by default), newest first, keyset-paginated. */
 export async function listNotifications(userId: string, q: NotificationQuery): Promise<NotificationPage> {
-  let after: z.infer<typeof Cursor> | null = null;
-  if (q.cursor) {
-    try {
-      after = Cursor.parse(JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')));
-    } catch {
-      throw new ValidationError([{ in: 'query', path: 'cursor', message: 'is not a cursor this API issued' }], 'query cursor: is not a cursor this API issued');
-    }
-  }
+  const after = q.cursor ? decodeCursor(Cursor, q.cursor) : null;
   const rows = await sql<Row[]>`
     select ${columns}
     from notifications n
@@ -145,10 +139,8 @@ export async function listNotifications(userId: string, q: NotificationQuery): P
       ${after ? sql`and (n.created_at, n.id) < (${after.t}::text::timestamptz, ${after.id})` : sql``}
     order by n.created_at desc, n.id desc
     limit ${q.limit + 1}`;
-  const page = rows.slice(0, q.limit);
-  const last = page.at(-1);
-  const next = rows.length > q.limit && last ? Buffer.from(JSON.stringify({ t: last.created_key, id: last.id })).toString('base64url') : null;
-  return { items: page.map(toNotification), next_cursor: next };
+  const page = pageOf(rows, q.limit, (last) => ({ t: last.created_key, id: last.id }));
+  return { items: page.rows.map(toNotification), next_cursor: page.next_cursor };
 }
 
 /** One notification of any channel, with its delivery attempts; another user's is not found. */

@@ -9,9 +9,9 @@ import type { Logger } from '../observability/log.ts';
 import { firstDelivery } from './activity.ts';
 import { sql, type Tx } from './client.ts';
 import { followTask } from './reminders.ts';
-import type { TemplateRow } from './recurring-tasks.ts';
 import { linkTags } from './task-tags.ts';
 import { type TaskRow, taskColumns, toTask } from './task-row.ts';
+import { type TemplateRow, templateColumns } from './template-row.ts';
 
 export interface Instance {
   template: Pick<TemplateRow, 'id' | 'user_id' | 'title' | 'description' | 'priority'>;
@@ -124,8 +124,7 @@ export async function generateDueInstances(now: Date, log: Logger, { maxTemplate
     }
     const { seen, created } = await writeTransaction(async (tx) => {
       const templates = await tx<TemplateRow[]>`
-        select id, user_id, title, description, priority, tags, recurrence, mode, starts_at, catch_up, next_at, generated,
-          active, created_at, updated_at, version
+        select ${templateColumns}
         from recurring_tasks
         where active
           and mode = 'schedule'
@@ -206,7 +205,7 @@ export async function createNextOnCompletion(consumer: string, event: Extract<Ta
       for share`;
     if (live && !live.completed) return null;
     const [t] = await tx<TemplateRow[]>`
-      select *
+      select ${templateColumns}
       from recurring_tasks
       where id = ${task.recurring_task_id}
         and user_id = ${userId}

@@ -1,53 +1,13 @@
 import { ConflictError, NotFoundError, ValidationError, VersionConflictError } from '../domain/errors.ts';
-import { type Rule, checkSeries, formatInZone, nextAfter, occurrences, resolveRule, withinBudget } from '../domain/recurrence/index.ts';
+import { type Rule, checkSeries, nextAfter, occurrences, resolveRule, withinBudget } from '../domain/recurrence/index.ts';
 import type { RecurringTask, RecurringTaskCreate, RecurringTaskPatch } from '../domain/recurring-task.ts';
 import type { Recurrence } from '../domain/recurrence/index.ts';
 import { writeTransaction } from '../events/outbox.ts';
 import { sql, type Tx } from './client.ts';
-import type { Actor } from './tasks.ts';
+import type { Actor } from '../domain/actor.ts';
 import { insertInstances } from './recurring-instances.ts';
 import { getSettings } from './settings.ts';
-
-export interface TemplateRow {
-  id: string;
-  user_id: string;
-  title: string;
-  description: string;
-  priority: RecurringTask['priority'];
-  tags: string[];
-  recurrence: Rule;
-  mode: Rule['mode'];
-  starts_at: Date;
-  catch_up: RecurringTask['catch_up'];
-  next_at: Date | null;
-  generated: number;
-  active: boolean;
-  created_at: Date;
-  updated_at: Date;
-  version: number;
-}
-
-const columns = sql`id, user_id, title, description, priority, tags, recurrence, mode, starts_at, catch_up, next_at, generated, active, created_at, updated_at, version`;
-
-export function toRecurringTask(r: TemplateRow): RecurringTask {
-  const zone = r.recurrence.timezone;
-  return {
-    id: r.id,
-    title: r.title,
-    description: r.description,
-    priority: r.priority,
-    tags: r.tags,
-    recurrence: r.recurrence,
-    starts_at: formatInZone(r.starts_at, zone),
-    catch_up: r.catch_up,
-    next_at: r.next_at ? formatInZone(r.next_at, zone) : null,
-    generated: r.generated,
-    active: r.active,
-    created_at: r.created_at.toISOString(),
-    updated_at: r.updated_at.toISOString(),
-    version: r.version,
-  };
-}
+import { type TemplateRow, templateColumns, toRecurringTask } from './template-row.ts';
 
 /** The rule with the user's zone filled in, checked against its start; 400 naming the field when it has no occurrence at all, or none within the search budget. */
 export async function settleRule(tx: Tx | typeof sql, userId: string, input: Recurrence, startsAt: Date, field = 'recurrence'): Promise<{ rule: Rule; first: Date }> {
@@ -74,8 +34,32 @@ export async function insertTemplate(
       ${userId}, ${t.title}, ${t.description}, ${t.priority}, ${t.tags}::text[], ${tx.json(t.rule)}, ${t.rule.mode},
       ${t.startsAt}, ${t.catchUp}, ${t.nextAt}, ${t.generated}
     )
-    returning ${columns}`;
+    returning ${templateColumns}`;
   return row!;
+}
+
+/**
+ * Makes a task the first occurrence of a new series: a template anchored at the task's due time
+ * (POST /api/tasks with a recurrence, and the chat's set_recurrence on an existing task).
+ */
+export async function startSeries(
+  tx: Tx,
+  userId: string,
+  task: { id: string; title: string; description: string; priority: string; tags: string[] },
+  recurrence: Recurrence,
+  due: Date,
+): Promise<TemplateRow> {
+  const { rule } = await settleRule(tx, userId, recurrence, due);
+  const schedule = rule.mode === 'schedule';
+  const template = await insertTemplate(tx, userId, {
+    ...task, rule, startsAt: due, catchUp: 'all', nextAt: schedule ? nextAfter(rule, due, due) : null, generated: 1,
+  });
+  await tx`
+    update tasks
+    set recurring_task_id = ${template.id},
+      occurrence_at = ${schedule ? due : null}
+    where id = ${task.id}`;
+  return template;
 }
 
 /**
@@ -99,7 +83,7 @@ export async function createRecurringTask({ userId, source }: Actor, input: Recu
 
 export async function listRecurringTasks(userId: string, status: 'active' | 'inactive' | 'all'): Promise<RecurringTask[]> {
   const rows = await sql<TemplateRow[]>`
-    select ${columns}
+    select ${templateColumns}
     from recurring_tasks
     where user_id = ${userId}
       ${status === 'all' ? sql`` : sql`and active = ${status === 'active'}`}
@@ -108,13 +92,13 @@ export async function listRecurringTasks(userId: string, status: 'active' | 'ina
 }
 
 export async function getRecurringTask(userId: string, id: string): Promise<RecurringTask> {
-  const [row] = await sql<TemplateRow[]>`select ${columns} from recurring_tasks where id = ${id} and user_id = ${userId}`;
+  const [row] = await sql<TemplateRow[]>`select ${templateColumns} from recurring_tasks where id = ${id} and user_id = ${userId}`;
   if (!row) throw new NotFoundError('recurring task');
   return toRecurringTask(row);
 }
 
 async function lockTemplate(tx: Tx, userId: string, id: string, expected?: number): Promise<TemplateRow> {
-  const [row] = await tx<TemplateRow[]>`select ${columns} from recurring_tasks where id = ${id} and user_id = ${userId} for update`;
+  const [row] = await tx<TemplateRow[]>`select ${templateColumns} from recurring_tasks where id = ${id} and user_id = ${userId} for update`;
   if (!row) throw new NotFoundError('recurring task');
   if (expected !== undefined && row.version !== expected) throw new VersionConflictError(toRecurringTask(row));
   return row;
@@ -156,19 +140,25 @@ export async function updateRecurringTask({ userId }: Actor, id: string, patch: 
         version = version + 1,
         updated_at = now()
       where id = ${id}
-      returning ${columns}`;
+      returning ${templateColumns}`;
     return toRecurringTask(row!);
   });
 }
 
-/** Deactivates: nothing more is generated, and the template and the tasks it made stay. */
+/** Retires a template: it generates nothing more; it and the tasks it made stay. A retired one is left as it is. */
+export async function retireTemplate(tx: Tx, userId: string, id: string): Promise<void> {
+  await tx`
+    update recurring_tasks
+    set active = false, next_at = null, version = version + 1, updated_at = now()
+    where id = ${id}
+      and user_id = ${userId}
+      and active`;
+}
+
+/** DELETE /api/recurring-tasks/:id: retires the template (404 for anyone else's, 409 at another version). */
 export async function deactivateRecurringTask({ userId }: Actor, id: string, expected?: number): Promise<void> {
   await writeTransaction(async (tx) => {
-    const current = await lockTemplate(tx, userId, id, expected);
-    if (!current.active) return;
-    await tx`
-      update recurring_tasks
-      set active = false, next_at = null, version = version + 1, updated_at = now()
-      where id = ${id}`;
+    await lockTemplate(tx, userId, id, expected);
+    await retireTemplate(tx, userId, id);
   });
 }

@@ -2,6 +2,7 @@ import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { type Reminder, type ReminderInput, fireAt, outlook, statusAt } from '../domain/reminder.ts';
 import { sql, type Tx } from './client.ts';
 import { getSettings } from './settings.ts';
+import { ownTask } from './task-row.ts';
 
 interface Row {
   id: string;
@@ -32,19 +33,8 @@ const toReminder = (r: Row, taskCompleted: boolean): Reminder => ({
 
 const columns = sql`id, task_id, offset_text, at, fire_at, status, attempts, sent_at, created_at`;
 
-async function ownedTask(tx: Tx | typeof sql, userId: string, taskId: string, lock = false) {
-  const [task] = await tx<{ due_at: Date | null; completed: boolean }[]>`
-    select due_at, completed
-    from tasks
-    where id = ${taskId}
-      and user_id = ${userId}
-    ${lock ? tx`for update` : tx``}`;
-  if (!task) throw new NotFoundError('task');
-  return task;
-}
-
 export async function listReminders(userId: string, taskId: string): Promise<Reminder[]> {
-  const task = await ownedTask(sql, userId, taskId);
+  const task = await ownTask(sql, userId, taskId);
   const rows = await sql<Row[]>`
     select ${columns}
     from reminders
@@ -60,8 +50,9 @@ export async function listReminders(userId: string, taskId: string): Promise<Rem
  * fire (absolute times in the past never get here: the schema refuses them).
  */
 export async function replaceReminders(tx: Tx, userId: string, taskId: string, inputs: ReminderInput[], where: string = ''): Promise<Reminder[]> {
-  const task = await ownedTask(tx, userId, taskId, true);
-  const bad = inputs.flatMap((r, i) => (r.offset !== undefined && !task.due_at ? [{ in: 'body' as const, path: `${where}${i}.offset`, message: 'needs the task to have a due time' }] : []));
+  const task = await ownTask(tx, userId, taskId, { lock: true });
+  const dueAt = task.due_at === null ? null : new Date(task.due_at);
+  const bad = inputs.flatMap((r, i) => (r.offset !== undefined && !dueAt ? [{ in: 'body' as const, path: `${where}${i}.offset`, message: 'needs the task to have a due time' }] : []));
   if (bad.length > 0) throw new ValidationError(bad, `body ${bad[0]!.path}: ${bad[0]!.message}`);
   const { timezone } = await getSettings(userId, tx);
   await tx`
@@ -71,7 +62,7 @@ export async function replaceReminders(tx: Tx, userId: string, taskId: string, i
   const now = new Date();
   const rows = inputs.map((r) => {
     const at = r.at ? new Date(r.at) : null;
-    const fire = fireAt({ offset: r.offset ?? null, at }, task.due_at, timezone);
+    const fire = fireAt({ offset: r.offset ?? null, at }, dueAt, timezone);
     return {
       user_id: userId,
       task_id: taskId,

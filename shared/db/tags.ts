@@ -5,7 +5,7 @@ import { taskEvent } from '../events/task-events.ts';
 import { sql, type Tx } from './client.ts';
 import { retryRaces } from './retry.ts';
 import { type TaskRow, taskColumns, toTask } from './task-row.ts';
-import type { Actor } from './tasks.ts';
+import type { Actor } from '../domain/actor.ts';
 
 interface TagRow {
   id: string;

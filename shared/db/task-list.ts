@@ -1,32 +1,20 @@
 import { z } from 'zod';
-import { ValidationError } from '../domain/errors.ts';
 import { type TaskPage, type TaskQuery, TaskSort, defaultOrder } from '../domain/task.ts';
 import { sql } from './client.ts';
+import { cursorError, decodeCursor, pageOf } from './cursor.ts';
 import { type TaskRow, taskColumns, toTask } from './task-row.ts';
 
-// Keyset pagination: the cursor holds the last item's sort value and id, so a page never shifts
-// when tasks are inserted or deleted before it (OFFSET would skip or repeat rows).
-
+// The cursor carries the sort and order it was issued for, and the last item's sort value as text.
 const Cursor = z.object({
   s: TaskSort,
   o: z.enum(['asc', 'desc']),
   v: z.string().nullable(),
   id: z.uuid(),
 });
-type Cursor = z.infer<typeof Cursor>;
 
-const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
-
-function decodeCursor(raw: string, sort: TaskSort, order: 'asc' | 'desc'): Cursor {
-  let cursor: Cursor;
-  try {
-    cursor = Cursor.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
-  } catch {
-    throw new ValidationError([{ in: 'query', path: 'cursor', message: 'is not a cursor this API issued' }]);
-  }
-  if (cursor.s !== sort || cursor.o !== order) {
-    throw new ValidationError([{ in: 'query', path: 'cursor', message: 'was issued for another sort or order' }]);
-  }
+function afterCursor(raw: string, sort: TaskSort, order: 'asc' | 'desc') {
+  const cursor = decodeCursor(Cursor, raw);
+  if (cursor.s !== sort || cursor.o !== order) throw cursorError('was issued for another sort or order');
   return cursor;
 }
 
@@ -46,11 +34,11 @@ const none = sql``;
 export async function listTasks(userId: string, query: TaskQuery): Promise<TaskPage> {
   const order = query.order ?? defaultOrder(query.sort);
   const key = sortKeys[query.sort];
-  const after = query.cursor ? decodeCursor(query.cursor, query.sort, order) : null;
+  const after = query.cursor ? afterCursor(query.cursor, query.sort, order) : null;
   const dir = order === 'asc' ? sql`asc` : sql`desc`;
   const beyond = order === 'asc' ? sql`>` : sql`<`;
   // Tasks without a due date sort last in both directions.
-  const page = after === null
+  const beyondCursor = after === null
     ? none
     : after.v === null
       ? sql`and ${key.expr} is null and t.id ${beyond} ${after.id}::uuid`
@@ -68,17 +56,12 @@ export async function listTasks(userId: string, query: TaskQuery): Promise<TaskP
       ${query.due_after ? sql`and t.due_at >= ${query.due_after}::timestamptz` : none}
       ${query.overdue === true ? sql`and not t.completed and t.due_at < now()` : none}
       ${query.overdue === false ? sql`and (t.completed or t.due_at is null or t.due_at >= now())` : none}
-      ${page}
+      ${beyondCursor}
     order by ${key.expr} ${dir} nulls last, t.id ${dir}
     limit ${query.limit + 1}`;
 
-  const items = rows.slice(0, query.limit);
-  const last = items.at(-1);
-  const more = rows.length > query.limit && last !== undefined;
-  return {
-    items: items.map(toTask),
-    next_cursor: more ? encodeCursor({ s: query.sort, o: order, v: last.sort_key, id: last.id }) : null,
-  };
+  const result = pageOf(rows, query.limit, (last) => ({ s: query.sort, o: order, v: last.sort_key, id: last.id }));
+  return { items: result.rows.map(toTask), next_cursor: result.next_cursor };
 }
 
 /**

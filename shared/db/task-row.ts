@@ -1,5 +1,6 @@
+import { NotFoundError, VersionConflictError } from '../domain/errors.ts';
 import type { Task } from '../domain/task.ts';
-import { sql } from './client.ts';
+import { sql, type Tx } from './client.ts';
 
 export interface TaskRow {
   id: string;
@@ -29,6 +30,28 @@ export const taskColumns = sql`
     where tt.task_id = t.id
     order by lower(g.name)
   ) as tags`;
+
+/**
+ * One of the caller's tasks: 404 when it is missing or anyone else's. `lock`: locked for the
+ * caller's transaction; `expected`: 409 with the task unless it is at that version.
+ */
+export async function ownTask(
+  db: Tx | typeof sql,
+  userId: string,
+  id: string,
+  { lock = false, expected }: { lock?: boolean; expected?: number | undefined } = {},
+): Promise<Task> {
+  const [row] = await db<TaskRow[]>`
+    select ${taskColumns}
+    from tasks t
+    where t.id = ${id}
+      and t.user_id = ${userId}
+    ${lock ? db`for update of t` : db``}`;
+  if (!row) throw new NotFoundError('task');
+  const task = toTask(row);
+  if (expected !== undefined && task.version !== expected) throw new VersionConflictError(task);
+  return task;
+}
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

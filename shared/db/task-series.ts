@@ -1,11 +1,13 @@
-import { NotFoundError, ValidationError, VersionConflictError } from '../domain/errors.ts';
+import { ValidationError, VersionConflictError } from '../domain/errors.ts';
 import { type Recurrence, nextAfter } from '../domain/recurrence/index.ts';
 import type { RecurringTask } from '../domain/recurring-task.ts';
 import type { Task } from '../domain/task.ts';
 import { writeTransaction } from '../events/outbox.ts';
 import type { Tx } from './client.ts';
-import { type TemplateRow, insertTemplate, settleRule, toRecurringTask } from './recurring-tasks.ts';
-import type { Actor } from './tasks.ts';
+import { retireTemplate, startSeries } from './recurring-tasks.ts';
+import { type TemplateRow, templateColumns, toRecurringTask } from './template-row.ts';
+import type { Actor } from '../domain/actor.ts';
+import { ownTask } from './task-row.ts';
 import { findTask } from './tasks.ts';
 
 // Making an existing task repeat, or stop repeating: the chat's set_recurrence. A task joins a
@@ -25,18 +27,6 @@ export type TaskInSeries = Task & { series: Series | null };
 
 export type OnSeriesChange = (tx: Tx, change: { before: TaskInSeries; after: TaskInSeries }) => Promise<void>;
 
-/** One of the caller's tasks, locked for the transaction; 404 for anyone else's. */
-export async function lockOwnTask(tx: Tx, userId: string, taskId: string): Promise<Task> {
-  const [row] = await tx<{ id: string }[]>`
-    select id
-    from tasks
-    where id = ${taskId}
-      and user_id = ${userId}
-    for update`;
-  if (!row) throw new NotFoundError('task');
-  return (await findTask(userId, taskId, tx))!;
-}
-
 async function activeSeries(tx: Tx, userId: string, templateId: string | null): Promise<Series | null> {
   if (!templateId) return null;
   const [row] = await tx<Series[]>`
@@ -49,16 +39,6 @@ async function activeSeries(tx: Tx, userId: string, templateId: string | null): 
   return row ?? null;
 }
 
-/** Ends a series: its template generates nothing more; it and its tasks stay. */
-export async function retireSeries(tx: Tx, userId: string, templateId: string): Promise<void> {
-  await tx`
-    update recurring_tasks
-    set active = false, next_at = null, version = version + 1, updated_at = now()
-    where id = ${templateId}
-      and user_id = ${userId}
-      and active`;
-}
-
 /** Starts, replaces (`recurrence`) or ends (null) the series of one of the caller's tasks. */
 export async function setTaskRecurrence(
   { userId }: Actor,
@@ -67,26 +47,15 @@ export async function setTaskRecurrence(
   onChange?: OnSeriesChange,
 ): Promise<{ task: Task; recurring_task: RecurringTask | null }> {
   return writeTransaction(async (tx) => {
-    const task = await lockOwnTask(tx, userId, taskId);
+    const task = await ownTask(tx, userId, taskId, { lock: true });
     const before = await activeSeries(tx, userId, task.recurring_task_id);
-    if (before) await retireSeries(tx, userId, before.template_id);
+    if (before) await retireTemplate(tx, userId, before.template_id);
     let template: TemplateRow | null = null;
     if (recurrence) {
       if (!task.due_at) {
         throw new ValidationError([{ in: 'body', path: 'recurrence', message: 'needs the task to have a due time: the series starts there' }], 'body recurrence: needs a due time');
       }
-      const due = new Date(task.due_at);
-      const { rule } = await settleRule(tx, userId, recurrence, due);
-      const schedule = rule.mode === 'schedule';
-      // The task itself is the series' first occurrence.
-      template = await insertTemplate(tx, userId, {
-        ...task, rule, startsAt: due, catchUp: 'all', nextAt: schedule ? nextAfter(rule, due, due) : null, generated: 1,
-      });
-      await tx`
-        update tasks
-        set recurring_task_id = ${template.id},
-          occurrence_at = ${schedule ? due : null}
-        where id = ${taskId}`;
+      template = await startSeries(tx, userId, task, recurrence, new Date(task.due_at));
     }
     const after = template ? { template_id: template.id, version: template.version } : null;
     const current = (await findTask(userId, taskId, tx))!;
@@ -108,15 +77,15 @@ export async function restoreTaskRecurrence(
   inTransaction?: (tx: Tx) => Promise<void>,
 ): Promise<Task> {
   return writeTransaction(async (tx) => {
-    const task = await lockOwnTask(tx, userId, taskId);
+    const task = await ownTask(tx, userId, taskId, { lock: true });
     if (change.after) {
       const live = await activeSeries(tx, userId, change.after.template_id);
       if (live?.version !== change.after.version) throw new VersionConflictError(task);
-      await retireSeries(tx, userId, change.after.template_id);
+      await retireTemplate(tx, userId, change.after.template_id);
     }
     if (change.before) {
       const [old] = await tx<TemplateRow[]>`
-        select *
+        select ${templateColumns}
         from recurring_tasks
         where id = ${change.before.template_id}
           and user_id = ${userId}

@@ -1,27 +1,27 @@
-import { NotFoundError, ValidationError, VersionConflictError } from '../domain/errors.ts';
-import { nextAfter } from '../domain/recurrence/index.ts';
+import type { Actor } from '../domain/actor.ts';
+import { ValidationError } from '../domain/errors.ts';
 import type { Task, TaskCreate, TaskPatch } from '../domain/task.ts';
 import { enqueue, writeTransaction } from '../events/outbox.ts';
 import { type TaskField, taskEvent } from '../events/task-events.ts';
 import { sql, type Tx } from './client.ts';
-import { insertTemplate, settleRule } from './recurring-tasks.ts';
+import { startSeries } from './recurring-tasks.ts';
 import { followTask, replaceReminders } from './reminders.ts';
 import { getSettings } from './settings.ts';
 import { linkTags, unlinkAllTags } from './task-tags.ts';
-import { type TaskRow, taskColumns, toTask } from './task-row.ts';
+import { type TaskRow, ownTask, taskColumns, toTask } from './task-row.ts';
 
 // Each exported function is one transaction that writes the change and its event together: a
-// request either changes everything it asked for, event included, or nothing. `expected` is the
-// version the client last saw; undefined skips the check.
+// request either changes everything it asked for, event included, or nothing.
 
-/** Who changes a task: the user, and the function acting for them (the events' `source`). */
-export interface Actor {
-  userId: string;
-  source: string;
-}
 
 /** Runs in the transaction of a change that happened, with the task before and after it (chat records undo this way). */
 export type OnChange = (tx: Tx, change: { before: Task | null; after: Task | null }) => Promise<void>;
+
+/** `expected`: the version the client last saw (409 unless current; undefined skips the check). */
+export interface WriteOptions {
+  expected?: number | undefined;
+  onChange?: OnChange | undefined;
+}
 
 export async function createTask({ userId, source }: Actor, input: TaskCreate, onChange?: OnChange): Promise<Task> {
   return writeTransaction(async (tx) => {
@@ -34,7 +34,7 @@ export async function createTask({ userId, source }: Actor, input: TaskCreate, o
         coalesce(due_at < now(), false) as overdue,
         '{}'::text[] as tags`;
     row!.tags = await linkTags(tx, userId, row!.id, input.tags);
-    if (input.recurrence) row!.recurring_task_id = await startSeries(tx, userId, row!, input);
+    if (input.recurrence) row!.recurring_task_id = await startSeriesAt(tx, userId, row!, input);
     const reminders = input.reminders ?? (await defaultReminders(tx, userId, input));
     if (reminders.length > 0) await replaceReminders(tx, userId, row!.id, reminders, 'reminders.');
     const task = toTask(row!);
@@ -44,22 +44,12 @@ export async function createTask({ userId, source }: Actor, input: TaskCreate, o
   });
 }
 
-/** A task created with a recurrence is the first of its series: a template anchored at its due time. */
-async function startSeries(tx: Tx, userId: string, row: TaskRow, input: TaskCreate): Promise<string> {
+/** A task created with a recurrence is the first of its series, which starts at its due time. */
+async function startSeriesAt(tx: Tx, userId: string, row: TaskRow, input: TaskCreate): Promise<string> {
   if (!row.due_at) {
     throw new ValidationError([{ in: 'body', path: 'recurrence', message: 'needs due_at: the series starts at the due time' }], 'body recurrence: needs due_at');
   }
-  const { rule } = await settleRule(tx, userId, input.recurrence!, row.due_at);
-  const schedule = rule.mode === 'schedule';
-  const template = await insertTemplate(tx, userId, {
-    ...input, rule, startsAt: row.due_at, catchUp: 'all', nextAt: schedule ? nextAfter(rule, row.due_at, row.due_at) : null, generated: 1,
-  });
-  await tx`
-    update tasks
-    set recurring_task_id = ${template.id},
-      occurrence_at = ${schedule ? row.due_at : null}
-    where id = ${row.id}`;
-  return template.id;
+  return (await startSeries(tx, userId, { ...input, id: row.id }, input.recurrence!, row.due_at)).id;
 }
 
 async function defaultReminders(tx: Tx, userId: string, input: TaskCreate) {
@@ -78,23 +68,7 @@ export async function findTask(userId: string, id: string, tx: Tx | typeof sql =
 }
 
 export async function getTask(userId: string, id: string): Promise<Task> {
-  const task = await findTask(userId, id);
-  if (!task) throw new NotFoundError('task');
-  return task;
-}
-
-/** The task, locked for this transaction; 404 when missing, 409 when not at the expected version. */
-async function lockTask(tx: Tx, userId: string, id: string, expected?: number): Promise<Task> {
-  const [row] = await tx<TaskRow[]>`
-    select ${taskColumns}
-    from tasks t
-    where t.id = ${id}
-      and t.user_id = ${userId}
-    for update of t`;
-  if (!row) throw new NotFoundError('task');
-  const task = toTask(row);
-  if (expected !== undefined && task.version !== expected) throw new VersionConflictError(task);
-  return task;
+  return ownTask(sql, userId, id);
 }
 
 const sameTags = (a: string[], b: string[]) =>
@@ -113,9 +87,9 @@ function changedFields(current: Task, patch: TaskPatch): TaskField[] {
   return changed;
 }
 
-export async function updateTask({ userId, source }: Actor, id: string, patch: TaskPatch, expected?: number, onChange?: OnChange): Promise<Task> {
+export async function updateTask({ userId, source }: Actor, id: string, patch: TaskPatch, { expected, onChange }: WriteOptions = {}): Promise<Task> {
   return writeTransaction(async (tx) => {
-    const current = await lockTask(tx, userId, id, expected);
+    const current = await ownTask(tx, userId, id, { lock: true, expected });
     const changed = changedFields(current, patch);
     if (changed.length === 0) return current;
     // One statement shape for every patch: a null parameter keeps the column (due_at, which may be
@@ -141,9 +115,9 @@ export async function updateTask({ userId, source }: Actor, id: string, patch: T
   });
 }
 
-export async function deleteTask({ userId, source }: Actor, id: string, expected?: number, onChange?: OnChange): Promise<void> {
+export async function deleteTask({ userId, source }: Actor, id: string, { expected, onChange }: WriteOptions = {}): Promise<void> {
   await writeTransaction(async (tx) => {
-    const task = await lockTask(tx, userId, id, expected);
+    const task = await ownTask(tx, userId, id, { lock: true, expected });
     await tx`
       delete from tasks
       where id = ${id}`;
@@ -153,9 +127,9 @@ export async function deleteTask({ userId, source }: Actor, id: string, expected
 }
 
 /** Completing a completed task (or reopening an open one) changes nothing and answers the task. */
-export async function setCompleted({ userId, source }: Actor, id: string, completed: boolean, expected?: number, onChange?: OnChange): Promise<Task> {
+export async function setCompleted({ userId, source }: Actor, id: string, completed: boolean, { expected, onChange }: WriteOptions = {}): Promise<Task> {
   return writeTransaction(async (tx) => {
-    const current = await lockTask(tx, userId, id, expected);
+    const current = await ownTask(tx, userId, id, { lock: true, expected });
     if (current.completed === completed) return current;
     await tx`
       update tasks

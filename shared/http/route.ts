@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
+import type { Actor } from '../domain/actor.ts';
 import type { Logger } from '../observability/log.ts';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -9,7 +10,7 @@ type Out<S extends Schema> = S extends z.ZodType ? z.output<S> : undefined;
 export interface Context<P extends Schema, Q extends Schema, B extends Schema> {
   userId: string;
   /** The user and this function, as services record who changed what. */
-  actor: { userId: string; source: string };
+  actor: Actor;
   params: Out<P>;
   query: Out<Q>;
   body: Out<B>;

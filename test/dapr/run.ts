@@ -3,14 +3,12 @@
 // Debian; cached under .cache/), starts a throw-away embedded PostgreSQL, builds the bundles the
 // image holds, and runs test/dapr/*.dapr.ts one file at a time: they share the Kafka and Redis
 // ports the committed components name. `npm run test:dapr -- events` runs the files matching "events".
-import { spawn, spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildAll } from '../../scripts/build.ts';
-import { startEmbeddedPostgres } from '../../shared/db/embedded.ts';
-import { freePort } from '../free-port.ts';
+import { prepareTestDatabase, runTestFiles } from '../test-run.ts';
 import { daprdBinary } from './daprd.ts';
 import { installRedis } from './redis.ts';
 import { localAddresses, requireFree } from './stack.ts';
@@ -39,36 +37,14 @@ const addresses = await localAddresses();
 await requireFree(addresses.kafkaPort, 'Kafka');
 if (addresses.redisPort) await requireFree(addresses.redisPort, 'Redis');
 
-step('starting a throw-away embedded PostgreSQL');
+const db = await prepareTestDatabase({ logLevel: 'warn', step });
 const tmp = await mkdtemp(path.join(tmpdir(), 'taskfn-test-dapr-'));
-await chmod(tmp, 0o755); // PostgreSQL runs as its own user and must reach its data directory.
-const db = await startEmbeddedPostgres({ dir: path.join(tmp, 'pg'), port: await freePort(), persistent: false, fast: true });
-process.env.DATABASE_URL = db.url;
-process.env.NODE_ENV = 'test';
-process.env.LOG_LEVEL ??= 'warn';
-process.env.JWT_SECRET = randomBytes(32).toString('base64url');
-
-step('applying migrations');
-const { sql } = await import('../../shared/db/client.ts');
-const { migrate } = await import('../../shared/db/migrate.ts');
-await migrate(sql);
-await sql.end();
-// Each test file clones this database into one of its own (test/file-database.ts).
-process.env.TASKFN_TEST_TEMPLATE_URL = db.url;
 
 step('bundling the functions as the image holds them');
 process.env.TASKFN_DIST = (await buildAll({ outdir: path.join(tmp, 'dist') })).outdir;
 
 step(`running ${files.length} test files, one at a time`);
-const child = spawn(
-  process.execPath,
-  ['--import', 'tsx', '--import', './test/file-database.ts', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files],
-  { stdio: 'inherit', env: process.env, cwd: root },
-);
-const forward = (signal: NodeJS.Signals) => child.kill(signal);
-process.on('SIGINT', forward);
-process.on('SIGTERM', forward);
-const code = await new Promise<number>((resolve) => child.on('close', (c) => resolve(c ?? 1)));
+const code = await runTestFiles(files, { concurrency: 1, cwd: root });
 
 await db.stop();
 await rm(tmp, { recursive: true, force: true });

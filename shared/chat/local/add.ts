@@ -1,7 +1,7 @@
 import { firstOccurrence, takePriority, takeReminderOffset, takeRule, takeTags } from './phrases.ts';
 import { type ParseContext, type Plan, act, reply } from './plan.ts';
 import { isoIn, resolve, takeWhen } from './time.ts';
-import { quote } from './wording.ts';
+import { quote } from '../wording.ts';
 
 // "add pay rent on the 1st of every month, remind me a day before": a new task with the repeat
 // rule and reminders said with it, in one add_task call (one transaction, like POST /api/tasks).

@@ -6,7 +6,7 @@ import { type Candidate, matchTask } from './match.ts';
 import { levelPattern, priorityOf, readOffset, takeRule } from './phrases.ts';
 import { type Plan, type WithTasks, onTask, reply } from './plan.ts';
 import { amount, amountPattern, isoIn, resolve, takeWhen } from './time.ts';
-import { quote } from './wording.ts';
+import { quote } from '../wording.ts';
 
 // Changes to a task named by words of its title: done, reopen, delete, rename, move, priority,
 // tags, note, reminders, repeat. Each pattern reads the reference and the new value.

@@ -3,7 +3,7 @@ import { TaskQuery } from '../../domain/task.ts';
 import type { ChatMessage } from '../messages.ts';
 import type { ChatModel } from '../model.ts';
 import { help, parseMessage } from './parse.ts';
-import { describe } from './reply.ts';
+import { describe } from '../reply.ts';
 
 // The `local` model: the parser plans, the tools act, the reply says what they did. A message
 // that names a task is parsed with the caller's own tasks (the 200 most recently changed) as the

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import type { Planned } from '../messages.ts';
 import { tools } from '../tools.ts';
 import type { Candidate } from './match.ts';
-import { type ParseContext, type Plan, help, isUndo, parseMessage } from './parse.ts';
+import { isUndo } from '../reading.ts';
+import { type ParseContext, type Plan, help, parseMessage } from './parse.ts';
 
 // Monday 23 November 2026, 11:00 in Berlin (UTC+1).
 const id = (n: number) => `00000000-0000-4000-8000-00000000000${n}`;

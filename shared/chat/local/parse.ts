@@ -4,6 +4,7 @@ import { matchTask } from './match.ts';
 import { type ParseContext, type Plan, act, reply } from './plan.ts';
 import { parseList } from './query.ts';
 import type { Pending } from '../messages.ts';
+import { isUndo, normalize } from '../reading.ts';
 
 export type { ParseContext, Plan } from './plan.ts';
 
@@ -11,7 +12,6 @@ export type { ParseContext, Plan } from './plan.ts';
 // user's own tasks go in, a plan comes out; nothing here touches a task. A message can only ever
 // name tasks of the candidate list, which holds the caller's tasks alone.
 
-const undo = /^(?:undo|undo\s+(?:that|it|this|the\s+last\s+(?:one|change|changes|action|actions|turn|step))|revert(?:\s+(?:that|it|the\s+last\s+change))?|take\s+(?:that|it)\s+back)$/i;
 const greeting = /^(?:hi|hello|hey|hiya|yo|good\s+(?:morning|afternoon|evening)|help|what\s+can\s+you\s+do|how\s+does\s+this\s+work|commands)$/i;
 const writeVerb = '(?:delete|remove|clear|drop|wipe|erase|trash|purge|empty|complete|finish|mark|cancel|close|update|change|edit|move|rename)';
 const bulk = new RegExp(`\\b${writeVerb}\\b.*\\b(?:all|every|everything|each|entire)\\b|\\b(?:all|every|everything|each)\\b.*\\b${writeVerb}\\b`, 'i');
@@ -22,20 +22,6 @@ export const help =
   '“remind me about rent a day before”, “repeat rent on the 1st of every month”, “delete milk”, or “undo”.';
 const refusal = 'I only change your own tasks, one at a time: name the task, like “delete dentist”.';
 const notUnderstood = `I did not understand that. ${help}`;
-
-export const isUndo = (message: string): boolean => undo.test(normalize(message));
-
-function normalize(message: string): string {
-  return message
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/^(?:(?:ok|okay|so|well|now|and|then|hey)[,\s]+)?(?:please\s+|can\s+you\s+|could\s+you\s+|would\s+you\s+|will\s+you\s+|kindly\s+)?/i, '')
-    .replace(/[\s.?]+$/, '')
-    // A "!" after a word is punctuation; "!!" standing alone is a priority.
-    .replace(/(?<=[\p{L}\p{N})”"'])!+$/u, '')
-    .replace(/,?\s+please$/i, '')
-    .trim();
-}
 
 const ordinals: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, fifth: 5 };
 
@@ -58,8 +44,8 @@ function answer(text: string, pending: Pending): Plan | null {
 
 export function parseMessage(message: string, ctx: ParseContext): Plan {
   const asked = /\?\s*$/.test(message);
+  if (isUndo(message)) return { kind: 'undo' };
   const text = normalize(message);
-  if (undo.test(text)) return { kind: 'undo' };
   if (ctx.pending) {
     const picked = answer(text, ctx.pending);
     if (picked) return picked;

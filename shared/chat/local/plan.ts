@@ -1,7 +1,7 @@
 import type { Pending, Planned } from '../messages.ts';
 import { type Candidate, matchTask } from './match.ts';
 import type { Clock } from './time.ts';
-import { label, quote } from './wording.ts';
+import { label, quote } from '../wording.ts';
 
 /**
  * What the parser makes of a message: tool calls to run, a reply (an answer or a question), an

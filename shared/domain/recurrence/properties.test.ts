@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { tzScan } from '@date-fns/tz';
 import fc from 'fast-check';
 import { Recurrence, type RecurrenceInput, type Rule, between, lastAtOrBefore, nextAfter, occurrences, resolveRule } from './index.ts';
-import { DAY, expectedWalls, instantsReading, localWall } from './oracle.ts';
+import { DAY, expectedWalls, instantsReading, localWall } from '../../../test/recurrence-oracle.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

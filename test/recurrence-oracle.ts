@@ -1,7 +1,7 @@
-// Test support: an independent reading of rules for the property tests. It reads local time with
+// Test support: an independent reading of rules for the property tests (shared/domain/recurrence/properties.test.ts). It reads local time with
 // Intl's formatToParts (not the engine's zone module) and tests dates with predicates (where the
 // engine generates them period by period), so a shared mistake is unlikely.
-import type { Rule } from './schema.ts';
+import type { Rule } from '../shared/domain/recurrence/schema.ts';
 
 export const DAY = 86_400_000;
 

@@ -1,7 +1,8 @@
-import type { ChatAction } from '../messages.ts';
+import type { ChatAction } from './messages.ts';
 import { formatWhen, quote } from './wording.ts';
 
-// The assistant's reply from what its tool calls did: short, and exactly what changed.
+// The assistant's reply from what its tool calls did, whichever model made them: short, and
+// exactly what changed.
 
 interface BriefTask {
   id: string;
