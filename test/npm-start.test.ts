@@ -88,8 +88,9 @@ describe('npm start, facing the network', () => {
   });
 
   it('listens on 127.0.0.1 only, unless HOST says otherwise', async () => {
-    const up = child.output.map((l) => (l.startsWith('{') ? JSON.parse(l) : {})).find((l) => l.msg === 'taskfn is up');
-    assert.equal(up?.address?.address, '127.0.0.1');
+    // The log line may come after the printed token: pino writes asynchronously.
+    const [line] = await waitFor(child, /^\{.*"msg":"taskfn is up".*\}$/);
+    assert.equal(JSON.parse(line).address?.address, '127.0.0.1');
     const outward = Object.values(networkInterfaces()).flat().filter((a) => a && !a.internal && a.family === 'IPv4');
     for (const a of outward) {
       const reached = await new Promise<boolean>((resolve) => {
