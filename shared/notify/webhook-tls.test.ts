@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { TLSSocket } from 'node:tls';
-import { exited, start } from '../../test/processes.ts';
+import { exited, start, waitFor } from '../../test/processes.ts';
 import type { Delivery } from './webhook.ts';
 import { signature } from './webhook.ts';
 
@@ -69,10 +69,9 @@ async function deliver(url: string, port: number, secret: string) {
     ...process.env,
     NODE_EXTRA_CA_CERTS: file('ca.crt'),
   });
-  const code = await exited(child);
-  assert.equal(code, 0, child.output.join('\n'));
-  const line = child.output.find((l) => l.startsWith('{'));
-  assert.ok(line, child.output.join('\n'));
+  // Waited for as a line: 'exit' can come before the last of stdout is read.
+  const [line] = await waitFor(child, /^\{.*\}$/);
+  assert.equal(await exited(child), 0, child.output.join('\n'));
   return JSON.parse(line) as { result: Delivery; dialled: string[] };
 }
 
