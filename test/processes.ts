@@ -38,9 +38,11 @@ export function waitFor(child: ChildProcess & { output: string[] }, pattern: Reg
   });
 }
 
+/** Resolves with the exit code once the process has ended and all it printed has been read ('close', not 'exit'). */
 export function exited(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
-  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+  const ended = child.exitCode !== null || child.signalCode !== null;
+  if (ended && (!child.stdout || child.stdout.destroyed) && (!child.stderr || child.stderr.destroyed)) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => child.once('close', (code) => resolve(code)));
 }
 
 /** True when nothing accepts connections on the loopback port. */
