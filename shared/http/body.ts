@@ -33,6 +33,8 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 // cannot store it and would keep U+FFFD instead.
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+const surrogateEscape = /\\u[dD][89a-fA-F]/;
+
 /** The path of the first string (value or key) holding a lone surrogate, or undefined. */
 function illFormedAt(value: unknown, path: string[] = []): string[] | undefined {
   if (typeof value === 'string') return loneSurrogate.test(value) ? path : undefined;
@@ -77,7 +79,9 @@ export async function readJson(req: FrameworkRequest): Promise<unknown> {
   } catch (err) {
     throw new AppError(400, 'malformed_json', `the body is not valid JSON: ${(err as Error).message}`);
   }
-  const bad = illFormedAt(value);
+  // Strict decoding leaves no surrogate in the text itself, so only a \uD800-\uDFFF escape can
+  // make one: the walk over the parsed value is needed only then.
+  const bad = surrogateEscape.test(text) ? illFormedAt(value) : undefined;
   if (bad) {
     const path = bad.join('.') || '(root)';
     throw new ValidationError([{ in: 'body', path, message: 'must not contain a lone surrogate (an unpaired \\ud800-\\udfff escape)' }], `body ${path}: must be well-formed Unicode`);
