@@ -127,7 +127,7 @@ const schema = z
     path: ['AUTH_MODE'],
     message: 'dev is refused when NODE_ENV=production',
   })
-  // Event, cron and relay endpoints take only authenticated callers in production (issue 12, finding 3).
+  // Event, cron and relay endpoints take only authenticated callers in production.
   .refine((env) => env.NODE_ENV !== 'production' || env.APP_API_TOKEN, {
     path: ['APP_API_TOKEN'],
     message: 'is required when NODE_ENV=production (event, cron and relay callers must send it as dapr-api-token)',

@@ -15,7 +15,7 @@ import { freePort } from './free-port.ts';
 import { requested } from './notification-events.ts';
 import { exited, start, terminate, waitFor } from './processes.ts';
 
-// Issue 12, finding 3: in production, POST /events/notify with a forged notification for another
+// Before the app API token was required, in production POST /events/notify with a forged notification for another
 // user answered 200 and the victim saw it; a forged task.deleted entered the victim's activity log;
 // /cron-tick and /relay-outbox answered anyone. Every test here runs the code in production mode,
 // in processes of their own (modules read the configuration when they load).

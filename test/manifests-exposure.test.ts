@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { helmTemplate } from '../scripts/manifests/helm.ts';
 
-// What the chart lets in (issue 12, findings 3 and 17): the public routes carry the /api paths
+// What the chart lets in: the public routes carry the /api paths
 // alone, never /metrics or an event, cron, relay or Dapr endpoint; no function gets a public URL of
 // its own; and every caller of an event, cron or relay endpoint has to authenticate, in either wiring.
 

@@ -65,7 +65,7 @@ describe('recur-on-complete', () => {
   });
 
   it('completing a recurring task and deleting it at once still makes the next one, once however often the event comes', async () => {
-    // Issue 12 finding 8: the handler read the task row, already deleted when its event arrived.
+    // The handler used to read the task row, already deleted when its event arrived.
     const c = await clientFor(app.url());
     const first = (await c.post('/api/tasks', {
       title: 'feed cat', due_at: '2030-05-06T07:00:00Z', tags: ['home'], reminders: [{ offset: 'PT15M' }], recurrence: { freq: 'daily', timezone: 'UTC' },

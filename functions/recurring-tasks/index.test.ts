@@ -69,7 +69,7 @@ describe('/api/recurring-tasks', () => {
   });
 
   it('schedule: catch_up latest 80 days behind a minute-by-minute rule makes the real latest occurrence without holding the event loop', async () => {
-    // Issue 12 finding 2, as reported: ten such templates blocked the next tick for 28 s and made
+    // As reported: ten such templates blocked the next tick for 28 s and made
     // the occurrence 100,000 steps in, not the latest.
     const c = await clientFor(app.url());
     const startsAt = new Date(Date.now() - 80 * 86_400_000).toISOString();

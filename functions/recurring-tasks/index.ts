@@ -69,7 +69,7 @@ export const recurringTasks = httpFunction('recurring-tasks', [
       const rule = resolveRule(body.recurrence, (await getSettings(userId)).timezone);
       const start = new Date(body.start);
       checkSeries(rule, start);
-      // One step budget for the whole preview: a sparse rule answers 400 in milliseconds (issue 12).
+      // One step budget for the whole preview: a sparse rule answers 400 in milliseconds.
       return { occurrences: withinBudget(rule, 'recurrence', () => preview(rule, start, body.count)) };
     },
   }),

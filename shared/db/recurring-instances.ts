@@ -88,7 +88,7 @@ function dueOccurrences(t: TemplateRow, now: Date, log: Logger): Date[] {
     );
   }
   // Read backwards from now: no walk over the missed ones, which were 100,000 steps for a
-  // minute-by-minute rule 80 days behind (issue 12).
+  // minute-by-minute rule 80 days behind.
   if (t.catch_up === 'latest') return [lastAtOrBefore(rule, t.starts_at, now) ?? first];
   const missed = [first, ...between(rule, t.starts_at, first, now, max)];
   if (missed.length > max) {
@@ -188,7 +188,7 @@ function anchorAtCompletion(rule: Rule, startsAt: Date, completedAt: Date): Date
  * on_completion: the task after a completed one. From `due`: the first occurrence after the
  * completed task's due time. From `completion`: the series restarted at the completion, one step on.
  * Everything comes from the event, not from the task row, which may be gone by now (completed and
- * deleted at once: issue 12 finding 8). A task that still exists but was reopened before this ran
+ * deleted at once). A task that still exists but was reopened before this ran
  * (an undone completion) gets no successor; its lock orders this against the reopening.
  * Once per completed task (recurs_from is unique) and once per event.
  */

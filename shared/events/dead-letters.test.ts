@@ -6,8 +6,8 @@ import { request, serve } from '../../test/helpers.ts';
 import { cloudEvent } from './cloudevent.ts';
 import { maxStoredPayloadBytes, storedPayload } from './dead-letters.ts';
 
-// A poison event is kept for a person to read, not whole: a 900 KB junk event was stored whole
-// (issue 12, finding 3), so a flood of them could fill the database.
+// A poison event is kept for a person to read, not whole: a 900 KB junk event was stored whole,
+// so a flood of them could fill the database.
 
 const app = serve(async () => (await import('../../functions/log-activity/index.ts')).logActivity);
 

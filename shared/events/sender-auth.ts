@@ -5,7 +5,7 @@ import { type JWTVerifyGetKey, createRemoteJWKSet, customFetch, jwtVerify } from
 import { type Config, getConfig } from '../config.ts';
 import { UnauthorizedError } from '../domain/errors.ts';
 
-// Who may call the event, cron and relay endpoints (issue 12, finding 3). Two callers, one per wiring:
+// Who may call the event, cron and relay endpoints. Two callers, one per wiring:
 //   Dapr: the sidecar sends the app API token (APP_API_TOKEN) as the dapr-api-token header
 //         (https://docs.dapr.io/operations/security/app-api-token/).
 //   Knative Eventing: with its sender identity on (authentication-oidc), a KafkaSource or PingSource

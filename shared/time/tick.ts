@@ -21,7 +21,7 @@ export interface TickResult {
   generated: number;
   published: number;
   pruned: { outbox: number; processed: number };
-  /** Notification retries made (issue 12, finding 11). */
+  /** Notification retries made. */
   notifications: number;
 }
 

@@ -3,7 +3,7 @@ import type { Rule } from './schema.ts';
 
 // Every search of the engine (the next occurrence, the latest, a preview) pays for each period or
 // day it looks at, so no rule, however sparse, holds the event loop: at about 0.1-0.5 µs a step
-// on this machine, a whole budget costs a few milliseconds. Issue 12 finding 2: an unbounded walk
+// on this machine, a whole budget costs a few milliseconds. An unbounded walk
 // blocked every request for 28 s.
 
 /** Steps one search may take: periods or days looked at, plus occurrences passed. */

@@ -6,7 +6,7 @@ import { DAY, MINUTE } from './zone.ts';
 // cron-parser reads the expression (day-of-month OR day-of-week as in Vixie cron, L, #); the engine
 // steps through the calendar itself. cron-parser's own stepping costs about 7 µs a step and walks
 // day by day inside a matching month, up to 10,000 steps a call: "0 0 * 2 1#5" (a fifth Monday in
-// February, every 28 years) took 8-60 ms an occurrence (issue 12). Here a month that cannot match
+// February, every 28 years) took 8-60 ms an occurrence. Here a month that cannot match
 // is one step and a day a few additions, and every step is paid from the search's budget. Walls are
 // UTC fields, as everywhere in the engine: the zone is applied by the caller, the same DST policy
 // as the other frequencies.
