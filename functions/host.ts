@@ -2,13 +2,11 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { signDevToken, userIdPattern } from '../shared/auth/jwt.ts';
 import { getConfig } from '../shared/config.ts';
-import { DaprSubscription, type EventFunction } from '../shared/events/function.ts';
+import { DaprSubscription, type EventFunction, daprSubscription } from '../shared/events/function.ts';
 import type { Subscriber } from '../shared/events/local.ts';
 import { type AnyRoute, type HttpHandler, createHandler, route } from '../shared/http/index.ts';
 import { openApiDocument } from '../shared/http/openapi.ts';
 import { type CronFunction, catalog } from './catalog.ts';
-
-const config = getConfig();
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -31,6 +29,7 @@ export type HostHandler = HttpHandler & { events: EventFunction[]; subscribers: 
  * or Kafka consumers.
  */
 export async function loadHostHandler(): Promise<HostHandler> {
+  const config = getConfig();
   const handlers = await Promise.all(catalog.map((entry) => entry.load()));
   const events = handlers.filter((h): h is EventFunction => 'subscriber' in h);
   const crons = catalog.flatMap((entry, i) => (entry.trigger === 'cron' ? [{ name: entry.name, binding: entry.binding, run: (handlers[i] as CronFunction).run }] : []));
@@ -43,7 +42,7 @@ export async function loadHostHandler(): Promise<HostHandler> {
       summary: 'The subscriptions of every event function, as Dapr reads them',
       public: true,
       response: z.array(DaprSubscription),
-      handle: () => Promise.resolve(events.map((e) => e.subscription)),
+      handle: () => Promise.resolve(events.map((e) => daprSubscription(e.subscription))),
     }),
     route({
       method: 'GET',

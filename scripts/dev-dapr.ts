@@ -8,17 +8,22 @@
 import { randomBytes } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, createServer, request } from 'node:http';
 import path from 'node:path';
+import { catalog } from '../functions/catalog.ts';
+import { signDevToken } from '../shared/auth/jwt.ts';
+import { migrate } from '../shared/db/migrate.ts';
+import { compile, match } from '../shared/http/route.ts';
+import { useRuntime } from '../shared/runtime/current.ts';
+import { createRuntime } from '../shared/runtime/runtime.ts';
+import { daprdBinary } from '../test/dapr/daprd.ts';
+import * as stack from '../test/dapr/stack.ts';
 import { buildAll } from './build.ts';
 import { prepareLocalEnv } from './local-env.ts';
 
 const { config, db } = await prepareLocalEnv({ auth: true });
-const { sql } = await import('../shared/db/client.ts');
-const { migrate } = await import('../shared/db/migrate.ts');
-const { catalog } = await import('../functions/catalog.ts');
-const { compile, match } = await import('../shared/http/route.ts');
-const { signDevToken } = await import('../shared/auth/jwt.ts');
-const { daprdBinary } = await import('../test/dapr/daprd.ts');
-const stack = await import('../test/dapr/stack.ts');
+// This process migrates, signs dev tokens and routes; the functions run in their own processes.
+const runtime = createRuntime(config);
+useRuntime(runtime);
+const { sql } = runtime;
 
 const say = (msg: string) => process.stdout.write(`[dev:dapr] ${msg}\n`);
 const root = path.resolve(import.meta.dirname, '..');
@@ -84,7 +89,7 @@ async function shutdown(code: number) {
   await Promise.all(running.map((f) => f.stop()));
   await kafka.broker.stop();
   await redis.destroy();
-  await sql.end({ timeout: 5 });
+  await runtime.close();
   await db?.stop();
   process.exit(code);
 }

@@ -4,7 +4,7 @@ import { kafkaClient } from '../shared/events/kafka.ts';
 import { provisionTopics } from '../shared/events/provision.ts';
 
 const config = loadConfigOrExit();
-const admin = kafkaClient({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-provision` }).admin();
+const admin = kafkaClient({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-provision` }, config).admin();
 await admin.connect();
 try {
   const changes = await provisionTopics(admin, { replicationFactor: config.KAFKA_REPLICATION_FACTOR });

@@ -1,29 +1,30 @@
 // npm start: the whole function set in one process on embedded defaults.
 import { createServer } from 'node:http';
+import { loadHostHandler } from '../functions/host.ts';
+import { authConfigured, signDevToken } from '../shared/auth/jwt.ts';
+import { migrate } from '../shared/db/migrate.ts';
+import { startKafkaConsumers } from '../shared/events/consumers.ts';
+import { applyServerLimits } from '../shared/http/server-limits.ts';
+import { log } from '../shared/observability/log.ts';
+import { useRuntime } from '../shared/runtime/current.ts';
+import { createRuntime } from '../shared/runtime/runtime.ts';
+import { readSchedule, runOnSchedule } from '../shared/time/schedule.ts';
 import { prepareLocalEnv } from './local-env.ts';
 
 const { config, db } = await prepareLocalEnv({ auth: true });
-const { sql } = await import('../shared/db/client.ts');
-const { migrate } = await import('../shared/db/migrate.ts');
-const { log } = await import('../shared/observability/log.ts');
-const { loadHostHandler } = await import('../functions/host.ts');
-const { signDevToken, authConfigured } = await import('../shared/auth/jwt.ts');
-const { startRelay, stopRelay } = await import('../shared/events/process-relay.ts');
-const { startKafkaConsumers } = await import('../shared/events/consumers.ts');
-const { readSchedule, runOnSchedule } = await import('../shared/time/schedule.ts');
-const { applyServerLimits } = await import('../shared/http/server-limits.ts');
-
-if (!authConfigured()) {
+if (!authConfigured(config)) {
   process.stderr.write('taskfn: invalid configuration: JWT_SECRET or JWKS_URL must be set when AUTH_MODE=jwt\n');
   process.exit(1);
 }
+const runtime = createRuntime(config);
+useRuntime(runtime);
 
-const applied = await migrate(sql);
+const applied = await migrate(runtime.sql);
 if (applied.length > 0) log.info({ applied }, 'migrations applied');
 
 const handler = await loadHostHandler();
-await startRelay(handler.subscribers);
-const consumers = startKafkaConsumers(handler.events);
+await runtime.startRelay(handler.subscribers);
+const consumers = startKafkaConsumers(config, handler.events);
 // Each cron function on the schedule of its Dapr cron binding file, the one the cluster's sidecars load.
 const schedules = handler.crons.map((cron) =>
   runOnSchedule(cron.name, config.CRON_TICK_SCHEDULE ?? readSchedule(new URL(`../dapr/components/${cron.binding}.yaml`, import.meta.url)), cron.run),
@@ -58,9 +59,9 @@ async function shutdown(signal: string) {
   server.closeIdleConnections();
   await new Promise((resolve) => server.close(resolve));
   await Promise.all(schedules.map((s) => s.stop()));
-  await stopRelay();
+  await runtime.stopRelay();
   await Promise.all(consumers.map((c) => c.stop()));
-  await sql.end({ timeout: 5 });
+  await runtime.close();
   await db?.stop();
   process.exit(0);
 }

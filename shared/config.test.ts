@@ -51,7 +51,7 @@ describe('loadConfig', () => {
   });
 
   it('stops a starting function with exit code 1 and a single line on stderr', () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', "import('./shared/db/client.ts')"], {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', '-e', "import('./functions/index.ts')"], {
       env: { ...process.env, DATABASE_POOL_MAX: 'lots' },
       encoding: 'utf8',
     });

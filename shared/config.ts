@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { runtime } from './runtime/current.ts';
 
 // Every setting taskfn reads from the environment, validated once at start-up.
 // Nothing else in the code base reads process.env.
@@ -152,6 +153,9 @@ const schema = z
 
 export type Config = z.infer<typeof schema>;
 
+/** Every variable the configuration reads. */
+export const settingNames: readonly string[] = Object.keys(schema.in.shape);
+
 // Values never echoed back in an error line: they may hold credentials.
 const secret = new Set(['DATABASE_URL', 'JWT_SECRET', 'DAPR_API_TOKEN', 'APP_API_TOKEN', 'KAFKA_SASL_PASSWORD', 'GEMINI_API_KEY', 'UPSTASH_REDIS_REST_TOKEN']);
 
@@ -182,11 +186,8 @@ export function loadConfigOrExit(): Config {
   }
 }
 
-let current: Config | undefined;
-
 /**
- * The process's configuration, validated on first use. Modules call it when they load, so a
- * function fails at start-up, not at its first request; the local host fills in its defaults
- * (embedded database, dev secret) before it loads them.
+ * The current runtime's configuration (shared/runtime/): an entry point loads it once, with
+ * loadConfigOrExit, and builds the runtime from it; code reads it when it runs, never on import.
  */
-export const getConfig = (): Config => (current ??= loadConfigOrExit());
+export const getConfig = (): Config => runtime().config;

@@ -8,13 +8,15 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { catalog } from '../functions/catalog.ts';
-import { sql } from '../shared/db/client.ts';
+import { db } from '../shared/db/client.ts';
 import { migrationsDir } from '../shared/db/migrate.ts';
 import { taskEvent } from '../shared/events/task-events.ts';
 import { freshDatabase } from './databases.ts';
 import { freePort } from './free-port.ts';
 import { clientFor, request } from './helpers.ts';
 import { exited, start, waitFor } from './processes.ts';
+
+const sql = db();
 
 const run = promisify(execFile);
 

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
-import { sql as admin } from '../shared/db/client.ts';
+import { db } from '../shared/db/client.ts';
 import { migrate } from '../shared/db/migrate.ts';
+
+const admin = db();
 
 /**
  * A database of its own on the test server, for tests that must not share rows with the rest

@@ -8,12 +8,14 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { loadConfig } from '../shared/config.ts';
-import { sql } from '../shared/db/client.ts';
+import { db } from '../shared/db/client.ts';
 import { taskEvent } from '../shared/events/task-events.ts';
 import { request } from './helpers.ts';
 import { freePort } from './free-port.ts';
 import { requested } from './notification-events.ts';
 import { exited, start, terminate, waitFor } from './processes.ts';
+
+const sql = db();
 
 // Before the app API token was required, in production POST /events/notify with a forged notification for another
 // user answered 200 and the victim saw it; a forged task.deleted entered the victim's activity log;

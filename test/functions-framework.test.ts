@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
-import { sql } from '../shared/db/client.ts';
+import { db } from '../shared/db/client.ts';
 import { taskEvent } from '../shared/events/task-events.ts';
 import { clientFor, newUser, request, tokenFor } from './helpers.ts';
 import { freePort } from './free-port.ts';
@@ -10,6 +10,8 @@ import { loneFunctions } from './lone.ts';
 import { start, terminate, waitFor } from './processes.ts';
 import { itBoundsSlowAndGreedyClients, smallLimitsEnv } from './slow-clients.ts';
 import { undecodableBodies } from './undecodable-bodies.ts';
+
+const sql = db();
 
 // Each function runs alone under functions-framework's own server, as it does in its Knative
 // Service: `functions-framework --target=<name>` with DATABASE_URL.

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { type Server, createServer } from 'node:http';
 import { after, before } from 'node:test';
 import { SignJWT } from 'jose';
+import { loadHostHandler } from '../functions/host.ts';
 import type { HttpHandler } from '../shared/http/index.ts';
+import { runtime, withRuntime } from '../shared/runtime/current.ts';
+import type { Runtime } from '../shared/runtime/runtime.ts';
 
 // Integration tests call the real handlers over HTTP against the real (embedded) PostgreSQL that
 // scripts/test.ts started. Each test works as its own fresh user, so tests never see each other's rows.
@@ -67,30 +70,32 @@ export async function clientFor(base: string, user = newUser()): Promise<Client>
   };
 }
 
-/** Serves a handler (one function's, or the local host's) on a loopback port for the file's tests. */
-export function serve(load: () => Promise<HttpHandler>): { url: () => string } {
+/**
+ * Serves a handler (one function's, or the local host's) on a loopback port for the file's tests,
+ * with the file's runtime (test/file-database.ts builds it) or the one given; closes it after.
+ */
+export function serve(load: () => Promise<HttpHandler>, rt: () => Runtime = runtime): { url: () => string } {
   let server: Server;
   let url = '';
   before(async () => {
     const handler = await load();
-    server = createServer((req, res) => void handler(req, res));
+    const served = rt();
+    server = createServer((req, res) => void withRuntime(served, () => handler(req, res)));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   });
   after(async () => {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
-    await (await import('../shared/events/process-relay.ts')).stopRelay();
-    const { sql } = await import('../shared/db/client.ts');
-    await sql.end();
+    await rt().close();
   });
   return { url: () => url };
 }
 
 /** The local host's handler, with the outbox relay delivering events to its event functions. */
 export async function loadHost(): Promise<HttpHandler> {
-  const handler = await (await import('../functions/host.ts')).loadHostHandler();
-  await (await import('../shared/events/process-relay.ts')).startRelay(handler.subscribers);
+  const handler = await loadHostHandler();
+  await runtime().startRelay(handler.subscribers);
   return handler;
 }
 

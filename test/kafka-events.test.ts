@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { type KafkaMessage, logLevel, Kafka } from 'kafkajs';
 import type postgres from 'postgres';
-import { sql as testSql } from '../shared/db/client.ts';
+import * as client from '../shared/db/client.ts';
 import { daprCompatiblePartitioner } from '../shared/events/kafka.ts';
 import { saramaPartition } from '../shared/events/partition.ts';
 import { provisionTopics } from '../shared/events/provision.ts';
@@ -13,6 +13,8 @@ import { freePort } from './free-port.ts';
 import { type Client, clientFor, eventually } from './helpers.ts';
 import { type KafkaBroker, startKafka } from './kafka-broker.ts';
 import { exited, start } from './processes.ts';
+
+const testSql = client.db();
 
 // The whole path with a real Kafka broker: the local host publishes through the kafka transport and
 // runs log-activity from the topic with the consumer runner. The host runs as a child process on a

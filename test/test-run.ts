@@ -6,7 +6,10 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
+import { loadConfig } from '../shared/config.ts';
+import { createPool } from '../shared/db/client.ts';
 import { startEmbeddedPostgres } from '../shared/db/embedded.ts';
+import { migrate } from '../shared/db/migrate.ts';
 import { freePort } from './free-port.ts';
 
 /**
@@ -41,9 +44,7 @@ export async function prepareTestDatabase({
   process.env.JWT_SECRET = randomBytes(32).toString('base64url');
 
   step('applying migrations');
-  // Imported only now: the client reads the environment set above when it loads.
-  const { sql } = await import('../shared/db/client.ts');
-  const { migrate } = await import('../shared/db/migrate.ts');
+  const sql = createPool(loadConfig(process.env));
   await migrate(sql);
   await sql.end();
   process.env.TASKFN_TEST_TEMPLATE_URL = process.env.DATABASE_URL;

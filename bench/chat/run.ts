@@ -14,7 +14,17 @@ import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { SignJWT } from 'jose';
+import { chatTurn } from '../../functions/chat-turn/index.ts';
 import { startEmbeddedPostgres } from '../../shared/db/embedded.ts';
+import { createPostgresStore } from '../../shared/state/postgres.ts';
+import { createUpstashStore } from '../../shared/state/upstash.ts';
+import { createChat } from '../../shared/chat/turn.ts';
+import { createLocalModel } from '../../shared/chat/local/model.ts';
+import { getSettings } from '../../shared/db/settings.ts';
+import { loadConfig } from '../../shared/config.ts';
+import { migrate } from '../../shared/db/migrate.ts';
+import { useRuntime } from '../../shared/runtime/current.ts';
+import { createRuntime } from '../../shared/runtime/runtime.ts';
 import { freePort } from '../../test/free-port.ts';
 import { startRedis } from '../../test/redis-server.ts';
 import { startUpstashRestServer } from '../../test/upstash-rest-server.ts';
@@ -31,7 +41,7 @@ const db = await startEmbeddedPostgres({ dir, port: await freePort(), persistent
 const redis = await startRedis();
 const rest = await startUpstashRestServer({ redisPort: redis.port, token: 'bench-token' });
 const secret = randomBytes(32).toString('base64url');
-// Set before any module reads the configuration. Events are written as ever but relayed to a
+// The runtime's configuration. Events are written as ever but relayed to a
 // sidecar address where nothing listens: the relay only backs off, and its work stays out of the figures.
 Object.assign(process.env, {
   DATABASE_URL: db.url,
@@ -43,11 +53,10 @@ Object.assign(process.env, {
   CHAT_HISTORY_MAX_MESSAGES: String(historySize),
 });
 
-const { sql } = await import('../../shared/db/client.ts');
-const { migrate } = await import('../../shared/db/migrate.ts');
+const runtime = createRuntime(loadConfig(process.env));
+useRuntime(runtime);
+const { sql } = runtime;
 await migrate(sql);
-const { createPostgresStore } = await import('../../shared/state/postgres.ts');
-const { createUpstashStore } = await import('../../shared/state/upstash.ts');
 type Store = ReturnType<typeof createPostgresStore>;
 type Message = Parameters<Store['append']>[2][number];
 
@@ -118,9 +127,6 @@ for (const store of stores) {
 }
 
 step(`turns with the local parser on the postgres store: ${warmup} + ${iterations} in process, then over HTTP`);
-const { createChat } = await import('../../shared/chat/turn.ts');
-const { createLocalModel } = await import('../../shared/chat/local/model.ts');
-const { getSettings } = await import('../../shared/db/settings.ts');
 const chat = createChat({
   store: stores[0]!,
   model: createLocalModel(),
@@ -146,7 +152,6 @@ async function conversationFor(user: string): Promise<string> {
 }
 
 {
-  const { chatTurn } = await import('../../functions/chat-turn/index.ts');
   const server: Server = createServer((req, res) => void chatTurn(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/api/chat`;
@@ -169,9 +174,7 @@ async function conversationFor(user: string): Promise<string> {
   results.push({ section: 'turn', rows });
 }
 
-const { stopRelay } = await import('../../shared/events/process-relay.ts');
-await stopRelay();
-await sql.end();
+await runtime.close();
 await rest.close();
 await redis.destroy();
 await db.stop();

@@ -13,6 +13,11 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { startEmbeddedPostgres } from '../../shared/db/embedded.ts';
 import { migrate } from '../../shared/db/migrate.ts';
+import { generateDueInstances } from '../../shared/db/recurring-instances.ts';
+import { loadConfig } from '../../shared/config.ts';
+import { log } from '../../shared/observability/log.ts';
+import { useRuntime } from '../../shared/runtime/current.ts';
+import { createRuntime } from '../../shared/runtime/runtime.ts';
 import { freePort } from '../../test/free-port.ts';
 import { exited } from '../../test/processes.ts';
 
@@ -87,13 +92,12 @@ async function generation() {
   // In this process, against the bench's database: only the generation step is timed.
   process.env.DATABASE_URL = db.url;
   process.env.LOG_LEVEL = 'silent';
-  const { generateDueInstances } = await import('../../shared/db/recurring-instances.ts');
-  const { log } = await import('../../shared/observability/log.ts');
-  const client = await import('../../shared/db/client.ts');
+  const runtime = createRuntime(loadConfig(process.env));
+  useRuntime(runtime);
   const t0 = process.hrtime.bigint();
   const created = await generateDueInstances(new Date(), log);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  await client.sql.end();
+  await runtime.close();
   return { created, seconds };
 }
 

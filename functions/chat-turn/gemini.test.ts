@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sql } from '../../shared/db/client.ts';
+import { db } from '../../shared/db/client.ts';
 import { type GeminiApi, quotaExceeded, startGeminiApi } from '../../test/gemini-api.ts';
 import { type Client, clientFor } from '../../test/helpers.ts';
 import { loneFunctions } from '../../test/lone.ts';
+
+const sql = db();
 
 // chat-turn configured for Gemini (GEMINI_API_KEY, GEMINI_BASE_URL) against a server speaking the
 // generateContent REST shapes: what a client of POST /api/chat sees of the model, and of its failures.

@@ -2,29 +2,34 @@ import * as functions from '@google-cloud/functions-framework';
 import { ChatHistory, ChatReply, ChatRequest } from '../../shared/chat/messages.ts';
 import { modelFromConfig } from '../../shared/chat/model.ts';
 import { type Chat, createChat } from '../../shared/chat/turn.ts';
-import { getConfig } from '../../shared/config.ts';
+import { type Config, getConfig } from '../../shared/config.ts';
 import { getSettings } from '../../shared/db/settings.ts';
 import { IdParams } from '../../shared/domain/fields.ts';
 import { httpFunction, route } from '../../shared/http/index.ts';
 import { storeFromConfig } from '../../shared/state/stores.ts';
 
-const config = getConfig();
-
-// Made on first use: a host that never chats never loads the model's SDK.
-let chat: Promise<Chat> | undefined;
-const service = () =>
-  (chat ??= modelFromConfig(config).then((model) =>
-    createChat({
-      store: storeFromConfig(config),
-      model,
-      maxToolCalls: config.CHAT_MAX_TOOL_CALLS,
-      ttlSeconds: config.CHAT_TTL_SECONDS,
-      timeZoneOf: async (userId) => (await getSettings(userId)).timezone,
-    }),
-  ));
+// Made on first use, once per configuration: a host that never chats never loads the model's SDK.
+const chats = new WeakMap<Config, Promise<Chat>>();
+function service(): Promise<Chat> {
+  const config = getConfig();
+  let chat = chats.get(config);
+  if (!chat) {
+    chat = modelFromConfig(config).then((model) =>
+      createChat({
+        store: storeFromConfig(config),
+        model,
+        maxToolCalls: config.CHAT_MAX_TOOL_CALLS,
+        ttlSeconds: config.CHAT_TTL_SECONDS,
+        timeZoneOf: async (userId) => (await getSettings(userId)).timezone,
+      }),
+    );
+    chats.set(config, chat);
+  }
+  return chat;
+}
 
 // A turn may call the model once per tool call and once more to answer, each bounded by its timeout.
-const turnDeadlineMs = config.GEMINI_TIMEOUT_MS * (config.CHAT_MAX_TOOL_CALLS + 1) + config.REQUEST_DEADLINE_MS;
+const turnDeadlineMs = (config: Config) => config.GEMINI_TIMEOUT_MS * (config.CHAT_MAX_TOOL_CALLS + 1) + config.REQUEST_DEADLINE_MS;
 
 const unavailable = { 503: 'The conversation store or the chat model is unavailable; Retry-After says when to try again' };
 

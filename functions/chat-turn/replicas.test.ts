@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sql } from '../../shared/db/client.ts';
+import { db } from '../../shared/db/client.ts';
 import { type Client, clientFor, newUser } from '../../test/helpers.ts';
 import { loneFunctions } from '../../test/lone.ts';
+
+const sql = db();
 
 // Two separate chat-turn instances, each alone under functions-framework as in its Knative
 // Service, sharing only the state store (postgres, the default) and the database: any replica

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { loadConfig } from '../../shared/config.ts';
+import { withRuntime } from '../../shared/runtime/current.ts';
+import { type Runtime, createRuntime } from '../../shared/runtime/runtime.ts';
 import { conversationKey } from '../../shared/state/port.ts';
 import { type RedisServer, startRedis } from '../../test/redis-server.ts';
 import { RespConnection } from '../../test/resp.ts';
@@ -7,19 +10,21 @@ import { type Client, clientFor, loadHost, serve } from '../../test/helpers.ts';
 import { type UpstashRestServer, startUpstashRestServer } from '../../test/upstash-rest-server.ts';
 
 // The whole local host with conversations in Redis (CHAT_STATE=upstash, a real redis-server behind
-// a server speaking Upstash's REST protocol). Configuration is read once per process, when the host
-// loads, so Redis, the REST server and the variables are made ready inside the one hook that loads
-// it. Not in a before() of their own: node:test starts a file's top-level before() hooks as they
-// are registered, side by side (nodejs/node#52003), and under Node.js 22+ the host's load won the
-// race, read CHAT_STATE=postgres, and the whole file ran against the PostgreSQL store.
+// a server speaking Upstash's REST protocol), served with a runtime of its own built from that
+// configuration once Redis and the REST server are up.
 let redis: RedisServer;
 let rest: UpstashRestServer;
-const app = serve(async () => {
-  redis = await startRedis();
-  rest = await startUpstashRestServer({ redisPort: redis.port, token: 'rest-token' });
-  Object.assign(process.env, { CHAT_STATE: 'upstash', UPSTASH_REDIS_REST_URL: rest.url, UPSTASH_REDIS_REST_TOKEN: rest.token, CHAT_STATE_TIMEOUT_MS: '1000' });
-  return loadHost();
-});
+let upstash: Runtime;
+const app = serve(
+  async () => {
+    redis = await startRedis();
+    rest = await startUpstashRestServer({ redisPort: redis.port, token: 'rest-token' });
+    const env = { CHAT_STATE: 'upstash', UPSTASH_REDIS_REST_URL: rest.url, UPSTASH_REDIS_REST_TOKEN: rest.token, CHAT_STATE_TIMEOUT_MS: '1000' };
+    upstash = createRuntime(loadConfig({ ...process.env, ...env }));
+    return withRuntime(upstash, loadHost);
+  },
+  () => upstash,
+);
 after(async () => {
   await rest.close();
   await redis.destroy();

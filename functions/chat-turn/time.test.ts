@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sql } from '../../shared/db/client.ts';
+import { db } from '../../shared/db/client.ts';
 import { type Answer, type Client, clientFor, eventually, loadHost, serve } from '../../test/helpers.ts';
+
+const sql = db();
 
 const app = serve(loadHost);
 

@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sql } from '../../shared/db/client.ts';
+import { db } from '../../shared/db/client.ts';
 import { log } from '../../shared/observability/log.ts';
 import { tick } from '../../shared/time/tick.ts';
 import { type Client, clientFor, eventually, loadHost, request, serve } from '../../test/helpers.ts';
 import { loneFunctions } from '../../test/lone.ts';
+
+const sql = db();
 
 const app = serve(loadHost);
 const lone = loneFunctions();

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { sql } from '../../shared/db/client.ts';
+import { db } from '../../shared/db/client.ts';
 import { taskEvent } from '../../shared/events/task-events.ts';
 import { clientFor, eventually, loadHost, request, serve } from '../../test/helpers.ts';
+
+const sql = db();
 
 const app = serve(loadHost);
 

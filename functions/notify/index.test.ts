@@ -3,11 +3,13 @@ import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, describe, it } from 'node:test';
-import { sql } from '../../shared/db/client.ts';
+import { db } from '../../shared/db/client.ts';
 import { retryDueNotifications } from '../../shared/notify/deliver.ts';
 import { type Client, clientFor, eventually, loadHost, serve } from '../../test/helpers.ts';
 import { loneFunctions } from '../../test/lone.ts';
 import { deliver, receiver, requested } from '../../test/notification-events.ts';
+
+const sql = db();
 
 const app = serve(loadHost);
 const lone = loneFunctions();

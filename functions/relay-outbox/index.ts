@@ -1,7 +1,7 @@
 import * as functions from '@google-cloud/functions-framework';
 import { z } from 'zod';
 import { authenticateSender } from '../../shared/events/sender-auth.ts';
-import { relayForThisProcess } from '../../shared/events/process-relay.ts';
+import { runtime } from '../../shared/runtime/current.ts';
 import { httpFunction, route } from '../../shared/http/index.ts';
 
 // Publishes whatever the outbox still holds: events a crash or a broker outage left behind. Called
@@ -16,7 +16,7 @@ export const relayOutbox = httpFunction('relay-outbox', [
     response: z.object({ published: z.number().int() }),
     handle: async ({ req }) => {
       await authenticateSender(req);
-      const relay = await relayForThisProcess();
+      const relay = await runtime().relay();
       return { published: await relay.drain() };
     },
   }),

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { sql } from '../../shared/db/client.ts';
+import { db } from '../../shared/db/client.ts';
 import { timeEvent } from '../../shared/events/time-events.ts';
 import { type Client, clientFor, loadHost, request, serve } from '../../test/helpers.ts';
+
+const sql = db();
 
 const app = serve(loadHost);
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { type GeminiApi, type GeminiRequest, quotaExceeded, startGeminiApi } from '../../test/gemini-api.ts';
 import { freePort } from '../../test/free-port.ts';
 import { newUser } from '../../test/helpers.ts';
-import { sql } from '../db/client.ts';
+import { db } from '../db/client.ts';
 import { listTasks } from '../db/task-list.ts';
 import { createTask, findTask } from '../db/tasks.ts';
 import { UnavailableError } from '../domain/errors.ts';
@@ -13,6 +13,8 @@ import { TaskCreate, TaskQuery } from '../domain/task.ts';
 import { createGeminiModel, functionDeclarations } from './gemini.ts';
 import type { ChatMessage } from './messages.ts';
 import { ToolRunner } from './tools.ts';
+
+const sql = db();
 
 // The `gemini` model through @google/genai against a server speaking the generateContent REST
 // shapes (test/gemini-api.ts), reached by the SDK's base-URL option; the tools run for real.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sql } from '../db/client.ts';
+import { db } from '../db/client.ts';
 import { replaceReminders } from '../db/reminders.ts';
 import { listTasks } from '../db/task-list.ts';
 import { setTaskRecurrence } from '../db/task-series.ts';
@@ -93,7 +93,7 @@ export const tools: Record<ToolName, Tool> = {
     run: async (ctx, { task_id }) => {
       // Its reminders go with it (a cascade), so they are read first, at the version deleted.
       const task = await tasks.getTask(ctx.actor.userId, task_id);
-      const reminders = await reminderInputs(sql, task_id);
+      const reminders = await reminderInputs(db(), task_id);
       await tasks.deleteTask(ctx.actor, task_id, {
         expected: task.version,
         onChange: (tx, { before }) => recordChange(tx, ctx, 'delete_task', { ...before!, reminders }, null),
@@ -105,7 +105,7 @@ export const tools: Record<ToolName, Tool> = {
     description: 'Replace the reminders of one task: each {"offset": ISO 8601 duration before the due time, like "PT30M" or "P1D"} or {"at": ISO 8601 time}; [] removes them.',
     args: z.strictObject({ task_id: TaskId, reminders: ReminderList }),
     run: async (ctx, { task_id, reminders }) =>
-      sql.begin(async (tx) => {
+      db().begin(async (tx) => {
         const task = await ownTask(tx, ctx.actor.userId, task_id, { lock: true });
         const before = await reminderInputs(tx, task_id);
         const stored = await replaceReminders(tx, ctx.actor.userId, task_id, reminders, 'reminders.');

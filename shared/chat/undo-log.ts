@@ -1,4 +1,4 @@
-import { sql, type Tx } from '../db/client.ts';
+import { type Sql, type Tx, db } from '../db/client.ts';
 import type { Series } from '../db/task-series.ts';
 import { ConflictError } from '../domain/errors.ts';
 import type { ReminderInput } from '../domain/reminder.ts';
@@ -27,7 +27,7 @@ export interface TurnContext {
 }
 
 /** A task's reminders as they were given (an offset or a time), oldest first. */
-export async function reminderInputs(tx: Tx | typeof sql, taskId: string): Promise<ReminderInput[]> {
+export async function reminderInputs(tx: Tx | Sql, taskId: string): Promise<ReminderInput[]> {
   const rows = await tx<{ offset_text: string | null; at: Date | null }[]>`
     select offset_text, at
     from reminders
@@ -46,6 +46,7 @@ export async function recordChange(tx: Tx, ctx: TurnContext, tool: ToolName, bef
 
 /** The newest turn's actions not yet undone, newest first: what an undo reverts. */
 export async function lastTurn(userId: string, conversationId: string): Promise<LoggedAction[]> {
+  const sql = db();
   return sql<LoggedAction[]>`
     select id::text, tool, task_id, before, after
     from chat_actions
@@ -68,7 +69,7 @@ export async function lastTurn(userId: string, conversationId: string): Promise<
  * Stamps an action undone in the transaction of its revert. A second undo racing for the same
  * action finds it stamped and rolls its own revert back.
  */
-export async function markUndone(tx: Tx | typeof sql, actionId: string): Promise<void> {
+export async function markUndone(tx: Tx | Sql, actionId: string): Promise<void> {
   const rows = await tx`
     update chat_actions
     set undone_at = now()
@@ -79,6 +80,7 @@ export async function markUndone(tx: Tx | typeof sql, actionId: string): Promise
 
 /** A forgotten conversation can no longer be undone. */
 export async function forgetActions(userId: string, conversationId: string): Promise<void> {
+  const sql = db();
   await sql`
     delete from chat_actions
     where user_id = ${userId}
@@ -87,6 +89,7 @@ export async function forgetActions(userId: string, conversationId: string): Pro
 
 /** Undo reaches back as far as a conversation lives; older rows are swept a few at a time. */
 export async function sweepActions(olderThanSeconds: number): Promise<void> {
+  const sql = db();
   await sql`
     delete from chat_actions
     where id in (

@@ -1,4 +1,4 @@
-import { sql, type Tx } from '../db/client.ts';
+import { type Tx, db } from '../db/client.ts';
 import { removeSuccessor } from '../db/recurring-instances.ts';
 import { replaceReminders } from '../db/reminders.ts';
 import { getSettings } from '../db/settings.ts';
@@ -37,6 +37,7 @@ const sameReminders = (a: ReminderInput[], b: ReminderInput[]) => {
 };
 
 async function checkUnchanged(userId: string, actions: LoggedAction[]): Promise<void> {
+  const sql = db();
   const latest = new Map<string, LoggedAction[]>();
   for (const a of actions) latest.set(a.task_id, [...(latest.get(a.task_id) ?? []), a]);
   for (const [taskId, [newest, ...older]] of latest) {
@@ -70,6 +71,7 @@ interface Reverted {
 }
 
 async function revert(actor: Actor, a: LoggedAction, expected: number | undefined): Promise<Reverted> {
+  const sql = db();
   const mark = (tx: Tx) => markUndone(tx, a.id);
   const base = { undoes: a.tool, args: { task_id: a.task_id } };
   const before = a.before as Snapshot;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { type ActivityEntry, type ActivityPage, type ActivityQuery, type Summary, type SummaryQuery, summaryWindow } from '../domain/activity.ts';
 import type { TaskEvent } from '../events/task-events.ts';
-import { sql, type Tx } from './client.ts';
+import { type Tx, db } from './client.ts';
 import { decodeCursor, pageOf, timeCursor } from './cursor.ts';
 
 /**
@@ -19,6 +19,7 @@ export async function firstDelivery(tx: Tx, consumer: string, eventId: string): 
 
 /** Appends one task event to its user's activity log, once however often it is delivered. */
 export async function recordActivity(consumer: string, event: TaskEvent): Promise<boolean> {
+  const sql = db();
   const { task } = event.data;
   const details = {
     title: task.title,
@@ -53,6 +54,7 @@ interface Row {
 
 /** Newest first, keyset-paginated like tasks. */
 export async function listActivity(userId: string, query: ActivityQuery): Promise<ActivityPage> {
+  const sql = db();
   const after = query.cursor ? decodeCursor(Cursor, query.cursor) : null;
   const none = sql``;
   const rows = await sql<Row[]>`
@@ -85,6 +87,7 @@ const dayMs = 86_400_000;
 
 /** Counts per local day or week, the current streak of days with a completion, and on-time share. */
 export async function summarize(userId: string, q: SummaryQuery): Promise<Summary> {
+  const sql = db();
   const { from, to } = summaryWindow(q);
   const counts = await sql<{ start: string; created: number; completed: number }[]>`
     with periods as (

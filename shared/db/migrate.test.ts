@@ -5,8 +5,10 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type postgres from 'postgres';
 import { freshDatabase as fresh } from '../../test/databases.ts';
-import { sql as admin } from './client.ts';
+import { db } from './client.ts';
 import { MigrationError, migrate } from './migrate.ts';
+
+const admin = db();
 
 // Each test migrates a database of its own, created on the test server.
 const drops: (() => Promise<void>)[] = [];

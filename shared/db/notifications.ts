@@ -3,7 +3,7 @@ import { NotFoundError } from '../domain/errors.ts';
 import type { DeliveryAttempt, Notification, NotificationPage, NotificationQuery } from '../domain/notification.ts';
 import type { NotificationRequested } from '../events/time-events.ts';
 import type { Delivery } from '../notify/webhook.ts';
-import { sql } from './client.ts';
+import { db } from './client.ts';
 import { decodeCursor, pageOf, timeCursor } from './cursor.ts';
 
 /** A notification whose next attempt this process has claimed, and the attempts made so far. */
@@ -15,6 +15,7 @@ export type Claimed = NotificationRequested & { attempts: number };
  * Null: delivered, failed, or its retries belong to the tick.
  */
 export async function claimRequested(n: NotificationRequested, now: Date, leaseUntil: Date): Promise<number | null> {
+  const sql = db();
   const [row] = await sql<{ attempts: number }[]>`
     with inserted as (
       insert into notifications (id, user_id, channel, reminder_id, task_id, title, body, fire_at, next_attempt_at)
@@ -37,6 +38,7 @@ export async function claimRequested(n: NotificationRequested, now: Date, leaseU
 
 /** Claims up to `limit` notifications whose next attempt is due, oldest first, until `leaseUntil`; racing ticks skip each other's. */
 export async function claimDue(now: Date, leaseUntil: Date, limit: number): Promise<Claimed[]> {
+  const sql = db();
   const rows = await sql<(Omit<Claimed, 'notification_id' | 'fire_at'> & { id: string; fire_at: Date | null })[]>`
     with due as (
       select id
@@ -61,6 +63,7 @@ export async function claimDue(now: Date, leaseUntil: Date, limit: number): Prom
  * (a lease that ran out while this one was slow) changes nothing.
  */
 export async function recordAttempt(id: string, attempt: number, d: Delivery, durationMs: number, next: Date | null, reminderId: string | null): Promise<void> {
+  const sql = db();
   await sql.begin(async (tx) => {
     const inserted = await tx`
       insert into notification_attempts (notification_id, attempt, ok, status_code, error, duration_ms)
@@ -117,7 +120,7 @@ const toNotification = (r: Row): Notification => ({
 });
 
 // At most RETRY_SCHEDULE_MS.length attempts a notification: cheap to carry on every item.
-const columns = sql`
+const columns = () => db()`
   n.id, n.channel, n.title, n.body, n.task_id, n.reminder_id, n.status, n.attempts, n.read_at, n.created_at,
   n.created_at::text as created_key, n.next_attempt_at, n.last_error,
   (select coalesce(json_agg(json_build_object(
@@ -129,9 +132,10 @@ const Cursor = timeCursor(z.uuid());
 
 /** One channel's notifications (the in-app inbox by default), newest first, keyset-paginated. */
 export async function listNotifications(userId: string, q: NotificationQuery): Promise<NotificationPage> {
+  const sql = db();
   const after = q.cursor ? decodeCursor(Cursor, q.cursor) : null;
   const rows = await sql<Row[]>`
-    select ${columns}
+    select ${columns()}
     from notifications n
     where n.user_id = ${userId}
       and n.channel = ${q.channel}
@@ -145,8 +149,9 @@ export async function listNotifications(userId: string, q: NotificationQuery): P
 
 /** One notification of any channel, with its delivery attempts; another user's is not found. */
 export async function getNotification(userId: string, id: string): Promise<Notification> {
+  const sql = db();
   const [row] = await sql<Row[]>`
-    select ${columns}
+    select ${columns()}
     from notifications n
     where n.id = ${id}
       and n.user_id = ${userId}`;
@@ -155,6 +160,7 @@ export async function getNotification(userId: string, id: string): Promise<Notif
 }
 
 export async function markRead(userId: string, id: string): Promise<Notification> {
+  const sql = db();
   const [row] = await sql<{ id: string }[]>`
     update notifications
     set read_at = coalesce(read_at, now())

@@ -7,7 +7,7 @@ import { enqueue, writeTransaction } from '../events/outbox.ts';
 import { type TaskEvent, taskEvent } from '../events/task-events.ts';
 import type { Logger } from '../observability/log.ts';
 import { firstDelivery } from './activity.ts';
-import { sql, type Tx } from './client.ts';
+import { type Tx, db } from './client.ts';
 import { followTask } from './reminders.ts';
 import { linkTags } from './task-tags.ts';
 import { type TaskRow, taskColumns, toTask } from './task-row.ts';
@@ -47,7 +47,7 @@ export async function insertInstances(tx: Tx, source: string, items: Instance[])
   if (inserted.length === 0) return [];
   const ids = inserted.map((r) => r.id);
   const rows = await tx<(TaskRow & { recurring_task_id: string; occurrence_at: Date | null; recurs_from: string | null; user_id: string })[]>`
-    select ${taskColumns}, t.user_id, t.occurrence_at, t.recurs_from
+    select ${taskColumns()}, t.user_id, t.occurrence_at, t.recurs_from
     from tasks t
     where t.id = any(${ids}::uuid[])`;
   const key = (template: string, occurrence: Date | null, from: string | null) => `${template}|${occurrence?.toISOString() ?? ''}|${from ?? ''}`;
@@ -108,6 +108,7 @@ const batchSize = 200;
  * its turn, so other requests interleave with a long tick.
  */
 export async function generateDueInstances(now: Date, log: Logger, { maxTemplates = getConfig().TICK_MAX_TEMPLATES } = {}): Promise<number> {
+  const sql = db();
   let total = 0;
   let handled = 0;
   for (;;) {
@@ -124,7 +125,7 @@ export async function generateDueInstances(now: Date, log: Logger, { maxTemplate
     }
     const { seen, created } = await writeTransaction(async (tx) => {
       const templates = await tx<TemplateRow[]>`
-        select ${templateColumns}
+        select ${templateColumns()}
         from recurring_tasks
         where active
           and mode = 'schedule'
@@ -205,7 +206,7 @@ export async function createNextOnCompletion(consumer: string, event: Extract<Ta
       for share`;
     if (live && !live.completed) return null;
     const [t] = await tx<TemplateRow[]>`
-      select ${templateColumns}
+      select ${templateColumns()}
       from recurring_tasks
       where id = ${task.recurring_task_id}
         and user_id = ${userId}
@@ -242,7 +243,7 @@ export async function createNextOnCompletion(consumer: string, event: Extract<Ta
  */
 export async function removeSuccessor(tx: Tx, source: string, userId: string, completedTaskId: string): Promise<Task | null> {
   const [row] = await tx<(TaskRow & { user_id: string })[]>`
-    select ${taskColumns}, t.user_id
+    select ${taskColumns()}, t.user_id
     from tasks t
     where t.recurs_from = ${completedTaskId}
       and t.user_id = ${userId}

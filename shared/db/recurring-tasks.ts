@@ -3,14 +3,14 @@ import { type Rule, checkSeries, nextAfter, occurrences, resolveRule, withinBudg
 import type { RecurringTask, RecurringTaskCreate, RecurringTaskPatch } from '../domain/recurring-task.ts';
 import type { Recurrence } from '../domain/recurrence/index.ts';
 import { writeTransaction } from '../events/outbox.ts';
-import { sql, type Tx } from './client.ts';
+import { type Sql, type Tx, db } from './client.ts';
 import type { Actor } from '../domain/actor.ts';
 import { insertInstances } from './recurring-instances.ts';
 import { getSettings } from './settings.ts';
 import { type TemplateRow, templateColumns, toRecurringTask } from './template-row.ts';
 
 /** The rule with the user's zone filled in, checked against its start; 400 naming the field when it has no occurrence at all, or none within the search budget. */
-export async function settleRule(tx: Tx | typeof sql, userId: string, input: Recurrence, startsAt: Date, field = 'recurrence'): Promise<{ rule: Rule; first: Date }> {
+export async function settleRule(tx: Tx | Sql, userId: string, input: Recurrence, startsAt: Date, field = 'recurrence'): Promise<{ rule: Rule; first: Date }> {
   const rule = resolveRule(input, (await getSettings(userId, tx)).timezone);
   checkSeries(rule, startsAt);
   // A rule whose first occurrence is beyond the search budget is refused here, not stored for the
@@ -34,7 +34,7 @@ export async function insertTemplate(
       ${userId}, ${t.title}, ${t.description}, ${t.priority}, ${t.tags}::text[], ${tx.json(t.rule)}, ${t.rule.mode},
       ${t.startsAt}, ${t.catchUp}, ${t.nextAt}, ${t.generated}
     )
-    returning ${templateColumns}`;
+    returning ${templateColumns()}`;
   return row!;
 }
 
@@ -82,8 +82,9 @@ export async function createRecurringTask({ userId, source }: Actor, input: Recu
 }
 
 export async function listRecurringTasks(userId: string, status: 'active' | 'inactive' | 'all'): Promise<RecurringTask[]> {
+  const sql = db();
   const rows = await sql<TemplateRow[]>`
-    select ${templateColumns}
+    select ${templateColumns()}
     from recurring_tasks
     where user_id = ${userId}
       ${status === 'all' ? sql`` : sql`and active = ${status === 'active'}`}
@@ -92,13 +93,14 @@ export async function listRecurringTasks(userId: string, status: 'active' | 'ina
 }
 
 export async function getRecurringTask(userId: string, id: string): Promise<RecurringTask> {
-  const [row] = await sql<TemplateRow[]>`select ${templateColumns} from recurring_tasks where id = ${id} and user_id = ${userId}`;
+  const sql = db();
+  const [row] = await sql<TemplateRow[]>`select ${templateColumns()} from recurring_tasks where id = ${id} and user_id = ${userId}`;
   if (!row) throw new NotFoundError('recurring task');
   return toRecurringTask(row);
 }
 
 async function lockTemplate(tx: Tx, userId: string, id: string, expected?: number): Promise<TemplateRow> {
-  const [row] = await tx<TemplateRow[]>`select ${templateColumns} from recurring_tasks where id = ${id} and user_id = ${userId} for update`;
+  const [row] = await tx<TemplateRow[]>`select ${templateColumns()} from recurring_tasks where id = ${id} and user_id = ${userId} for update`;
   if (!row) throw new NotFoundError('recurring task');
   if (expected !== undefined && row.version !== expected) throw new VersionConflictError(toRecurringTask(row));
   return row;
@@ -140,7 +142,7 @@ export async function updateRecurringTask({ userId }: Actor, id: string, patch: 
         version = version + 1,
         updated_at = now()
       where id = ${id}
-      returning ${templateColumns}`;
+      returning ${templateColumns()}`;
     return toRecurringTask(row!);
   });
 }

@@ -1,6 +1,6 @@
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { type Reminder, type ReminderInput, fireAt, outlook, statusAt } from '../domain/reminder.ts';
-import { sql, type Tx } from './client.ts';
+import { type Tx, db } from './client.ts';
 import { getSettings } from './settings.ts';
 import { ownTask } from './task-row.ts';
 
@@ -31,12 +31,13 @@ const toReminder = (r: Row, taskCompleted: boolean): Reminder => ({
   created_at: r.created_at.toISOString(),
 });
 
-const columns = sql`id, task_id, offset_text, at, fire_at, status, attempts, sent_at, created_at`;
+const columns = () => db()`id, task_id, offset_text, at, fire_at, status, attempts, sent_at, created_at`;
 
 export async function listReminders(userId: string, taskId: string): Promise<Reminder[]> {
+  const sql = db();
   const task = await ownTask(sql, userId, taskId);
   const rows = await sql<Row[]>`
-    select ${columns}
+    select ${columns()}
     from reminders
     where task_id = ${taskId}
     order by fire_at nulls last, created_at, id`;
@@ -74,15 +75,17 @@ export async function replaceReminders(tx: Tx, userId: string, taskId: string, i
   });
   const stored = await tx<Row[]>`
     insert into reminders ${tx(rows, 'user_id', 'task_id', 'offset_text', 'at', 'fire_at', 'status')}
-    returning ${columns}`;
+    returning ${columns()}`;
   return stored.map((r) => toReminder(r, task.completed)).sort((a, b) => (a.fire_at ?? '\uffff').localeCompare(b.fire_at ?? '\uffff'));
 }
 
 export async function setReminders(userId: string, taskId: string, inputs: ReminderInput[]): Promise<Reminder[]> {
+  const sql = db();
   return sql.begin((tx) => replaceReminders(tx, userId, taskId, inputs));
 }
 
 export async function deleteReminder(userId: string, taskId: string, reminderId: string): Promise<void> {
+  const sql = db();
   const rows = await sql`
     delete from reminders
     where id = ${reminderId}

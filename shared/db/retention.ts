@@ -1,4 +1,4 @@
-import { sql } from './client.ts';
+import { db } from './client.ts';
 
 /**
  * Deletes published outbox rows and consumer dedupe records older than `days`, at most `limit` of
@@ -6,6 +6,7 @@ import { sql } from './client.ts';
  * Dapr would still attempt, so dropping them cannot let an old event take effect twice.
  */
 export async function pruneOld(days: number, limit = 10_000): Promise<{ outbox: number; processed: number }> {
+  const sql = db();
   const cutoff = new Date(Date.now() - days * 86_400_000);
   const outbox = await sql`
     delete from outbox

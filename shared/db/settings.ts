@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Settings, type SettingsInput, type SettingsPatch, defaultSettings, mergeSettings } from '../domain/settings.ts';
-import { sql, type Tx } from './client.ts';
+import { type Sql, type Tx, db } from './client.ts';
 
 interface Row {
   timezone: string;
@@ -17,7 +17,7 @@ const newSecret = () => randomBytes(32).toString('hex');
 const toSettings = (row: Row): Settings => ({ ...row, updated_at: row.updated_at?.toISOString() ?? null });
 
 /** A user who never saved settings gets the defaults (UTC, in-app only); nothing is written for a read. */
-export async function getSettings(userId: string, tx: Tx | typeof sql = sql): Promise<Settings> {
+export async function getSettings(userId: string, tx: Tx | Sql = db()): Promise<Settings> {
   const [row] = await tx<Row[]>`
     select timezone, email, webhook_url, webhook_secret, default_reminder_offset, channels, updated_at
     from user_settings
@@ -27,6 +27,7 @@ export async function getSettings(userId: string, tx: Tx | typeof sql = sql): Pr
 
 /** Replaces the user's settings; the webhook secret is made once and kept across saves. */
 export async function putSettings(userId: string, input: SettingsInput): Promise<Settings> {
+  const sql = db();
   const [row] = await sql<Row[]>`
     insert into user_settings (user_id, timezone, email, webhook_url, webhook_secret, default_reminder_offset, channels)
     values (
@@ -50,6 +51,7 @@ export async function putSettings(userId: string, input: SettingsInput): Promise
  * whose result breaks a rule rolls back, leaving nothing written.
  */
 export async function patchSettings(userId: string, patch: SettingsPatch): Promise<Settings> {
+  const sql = db();
   return sql.begin(async (tx) => {
     await tx`
       insert into user_settings (user_id, webhook_secret)

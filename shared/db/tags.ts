@@ -2,7 +2,7 @@ import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import type { Tag } from '../domain/tag.ts';
 import { enqueue, writeTransaction } from '../events/outbox.ts';
 import { taskEvent } from '../events/task-events.ts';
-import { sql, type Tx } from './client.ts';
+import { type Sql, type Tx, db } from './client.ts';
 import { retryRaces } from './retry.ts';
 import { type TaskRow, taskColumns, toTask } from './task-row.ts';
 import type { Actor } from '../domain/actor.ts';
@@ -21,7 +21,7 @@ const toTag = (r: TagRow): Tag => ({
   created_at: r.created_at.toISOString(),
 });
 
-async function selectTags(tx: Tx | typeof sql, userId: string, filter = tx``): Promise<Tag[]> {
+async function selectTags(tx: Tx | Sql, userId: string, filter = tx``): Promise<Tag[]> {
   const rows = await tx<TagRow[]>`
     select g.id, g.name, g.created_at,
       (select count(*)::int from task_tags tt where tt.tag_id = g.id) as task_count
@@ -32,9 +32,10 @@ async function selectTags(tx: Tx | typeof sql, userId: string, filter = tx``): P
   return rows.map(toTag);
 }
 
-export const listTags = (userId: string) => selectTags(sql, userId);
+export const listTags = (userId: string) => selectTags(db(), userId);
 
 export async function createTag(userId: string, name: string): Promise<Tag> {
+  const sql = db();
   return retryRaces(() => sql.begin(async (tx) => {
     const [row] = await tx<{ id: string }[]>`
       insert into tags (user_id, name)
@@ -123,7 +124,7 @@ async function touchTasksOf(tx: Tx, { userId, source }: Actor, taskIds: string[]
         and user_id = ${userId}
       returning id
     )
-    select ${taskColumns}
+    select ${taskColumns()}
     from tasks t
     where t.id in (select id from touched)`;
   await enqueue(

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type TaskPage, type TaskQuery, TaskSort, defaultOrder } from '../domain/task.ts';
-import { sql } from './client.ts';
+import { type Sql, db } from './client.ts';
 import { cursorError, decodeCursor, pageOf } from './cursor.ts';
 import { type TaskRow, taskColumns, toTask } from './task-row.ts';
 
@@ -21,19 +21,19 @@ function afterCursor(raw: string, sort: TaskSort, order: 'asc' | 'desc') {
 // Each sort key: its expression over `tasks t`, and how a cursor's text value is cast back. The
 // value goes in as text: postgres.js would send a timestamptz parameter through a JS Date and lose
 // the microseconds that make the comparison exact.
-const sortKeys = {
+const sortKeys = (sql: Sql) => ({
   due_at: { expr: sql`t.due_at`, cast: (v: string) => sql`${v}::text::timestamptz` },
   created_at: { expr: sql`t.created_at`, cast: (v: string) => sql`${v}::text::timestamptz` },
   updated_at: { expr: sql`t.updated_at`, cast: (v: string) => sql`${v}::text::timestamptz` },
   priority: { expr: sql`t.priority`, cast: (v: string) => sql`${v}::text::task_priority` },
   title: { expr: sql`lower(t.title)`, cast: (v: string) => sql`${v}::text` },
-} satisfies Record<TaskSort, unknown>;
-
-const none = sql``;
+}) satisfies Record<TaskSort, unknown>;
 
 export async function listTasks(userId: string, query: TaskQuery): Promise<TaskPage> {
+  const sql = db();
   const order = query.order ?? defaultOrder(query.sort);
-  const key = sortKeys[query.sort];
+  const key = sortKeys(sql)[query.sort];
+  const none = sql``;
   const after = query.cursor ? afterCursor(query.cursor, query.sort, order) : null;
   const dir = order === 'asc' ? sql`asc` : sql`desc`;
   const beyond = order === 'asc' ? sql`>` : sql`<`;
@@ -45,7 +45,7 @@ export async function listTasks(userId: string, query: TaskQuery): Promise<TaskP
       : sql`and ((${key.expr}, t.id) ${beyond} (${key.cast(after.v)}, ${after.id}::uuid) or ${key.expr} is null)`;
 
   const rows = await sql<(TaskRow & { sort_key: string | null })[]>`
-    select ${taskColumns}, (${key.expr})::text as sort_key
+    select ${taskColumns()}, (${key.expr})::text as sort_key
     from tasks t
     where t.user_id = ${userId}
       ${query.status === 'open' ? sql`and not t.completed` : query.status === 'completed' ? sql`and t.completed` : none}
@@ -69,6 +69,7 @@ export async function listTasks(userId: string, query: TaskQuery): Promise<TaskP
  * task. Lexemes are quoted, so nothing a user types is read as tsquery syntax.
  */
 function prefixQuery(q: string) {
+  const sql = db();
   return sql`(
     select to_tsquery('simple', coalesce(string_agg(quote_literal(lexeme) || ':*', ' & '), ''))
     from unnest(to_tsvector('simple', ${q}))
@@ -77,6 +78,7 @@ function prefixQuery(q: string) {
 
 /** Tasks carrying every one of the named tags (names compared without case). */
 function tagFilter(userId: string, names: string[]) {
+  const sql = db();
   return sql`and t.id in (
     select tt.task_id
     from task_tags tt

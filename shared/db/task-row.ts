@@ -1,6 +1,6 @@
 import { NotFoundError, VersionConflictError } from '../domain/errors.ts';
 import type { Task } from '../domain/task.ts';
-import { sql, type Tx } from './client.ts';
+import { type Sql, type Tx, db } from './client.ts';
 
 export interface TaskRow {
   id: string;
@@ -19,7 +19,7 @@ export interface TaskRow {
 }
 
 /** The select list every task read uses, over `tasks t`: the stored columns plus overdue and tags. */
-export const taskColumns = sql`
+export const taskColumns = () => db()`
   t.id, t.title, t.description, t.priority, t.due_at, t.completed, t.completed_at,
   t.created_at, t.updated_at, t.version, t.recurring_task_id,
   coalesce(not t.completed and t.due_at < now(), false) as overdue,
@@ -36,13 +36,13 @@ export const taskColumns = sql`
  * caller's transaction; `expected`: 409 with the task unless it is at that version.
  */
 export async function ownTask(
-  db: Tx | typeof sql,
+  db: Tx | Sql,
   userId: string,
   id: string,
   { lock = false, expected }: { lock?: boolean; expected?: number | undefined } = {},
 ): Promise<Task> {
   const [row] = await db<TaskRow[]>`
-    select ${taskColumns}
+    select ${taskColumns()}
     from tasks t
     where t.id = ${id}
       and t.user_id = ${userId}

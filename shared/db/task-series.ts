@@ -85,7 +85,7 @@ export async function restoreTaskRecurrence(
     }
     if (change.before) {
       const [old] = await tx<TemplateRow[]>`
-        select ${templateColumns}
+        select ${templateColumns()}
         from recurring_tasks
         where id = ${change.before.template_id}
           and user_id = ${userId}

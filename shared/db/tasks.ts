@@ -3,7 +3,7 @@ import { ValidationError } from '../domain/errors.ts';
 import type { Task, TaskCreate, TaskPatch } from '../domain/task.ts';
 import { enqueue, writeTransaction } from '../events/outbox.ts';
 import { type TaskField, taskEvent } from '../events/task-events.ts';
-import { sql, type Tx } from './client.ts';
+import { type Sql, type Tx, db } from './client.ts';
 import { startSeries } from './recurring-tasks.ts';
 import { followTask, replaceReminders } from './reminders.ts';
 import { getSettings } from './settings.ts';
@@ -58,9 +58,9 @@ async function defaultReminders(tx: Tx, userId: string, input: TaskCreate) {
   return offset ? [{ offset }] : [];
 }
 
-export async function findTask(userId: string, id: string, tx: Tx | typeof sql = sql): Promise<Task | null> {
+export async function findTask(userId: string, id: string, tx: Tx | Sql = db()): Promise<Task | null> {
   const [row] = await tx<TaskRow[]>`
-    select ${taskColumns}
+    select ${taskColumns()}
     from tasks t
     where t.id = ${id}
       and t.user_id = ${userId}`;
@@ -68,6 +68,7 @@ export async function findTask(userId: string, id: string, tx: Tx | typeof sql =
 }
 
 export async function getTask(userId: string, id: string): Promise<Task> {
+  const sql = db();
   return ownTask(sql, userId, id);
 }
 

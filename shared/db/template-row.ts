@@ -1,6 +1,6 @@
 import { type Rule, formatInZone } from '../domain/recurrence/index.ts';
 import type { RecurringTask } from '../domain/recurring-task.ts';
-import { sql } from './client.ts';
+import { db } from './client.ts';
 
 /** A recurring_tasks row: a template, which generates a series of tasks. */
 export interface TemplateRow {
@@ -23,7 +23,7 @@ export interface TemplateRow {
 }
 
 /** The select list every template read uses, over `recurring_tasks`. */
-export const templateColumns = sql`id, user_id, title, description, priority, tags, recurrence, mode, starts_at, catch_up, next_at, generated, active, created_at, updated_at, version`;
+export const templateColumns = () => db()`id, user_id, title, description, priority, tags, recurrence, mode, starts_at, catch_up, next_at, generated, active, created_at, updated_at, version`;
 
 export function toRecurringTask(r: TemplateRow): RecurringTask {
   const zone = r.recurrence.timezone;

@@ -1,10 +1,8 @@
-import { getConfig } from '../config.ts';
+import type { Config } from '../config.ts';
 import { log } from '../observability/log.ts';
 import type { EventFunction } from './function.ts';
 import { type ConsumerRunner, runKafkaConsumer } from './kafka-consumer.ts';
 import { allTopics } from './topics.ts';
-
-const config = getConfig();
 
 /** Keeps a consumer starting until it runs: Kafka being away at start-up must not stop the host. */
 function supervised(name: string, start: () => Promise<ConsumerRunner>): ConsumerRunner {
@@ -39,7 +37,7 @@ function supervised(name: string, start: () => Promise<ConsumerRunner>): Consume
  * event function, named after it (as Dapr names groups after app ids). With `local` the relay hands
  * events over itself, and with `dapr` the sidecar pushes them.
  */
-export function startKafkaConsumers(functions: EventFunction[]): ConsumerRunner[] {
+export function startKafkaConsumers(config: Config, functions: EventFunction[]): ConsumerRunner[] {
   if (config.EVENT_TRANSPORT !== 'kafka') return [];
   return functions.map((fn) =>
     supervised(fn.subscriber.name, () =>

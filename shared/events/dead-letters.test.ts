@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { sql } from '../db/client.ts';
+import { db } from '../db/client.ts';
 import { request, serve } from '../../test/helpers.ts';
 import { cloudEvent } from './cloudevent.ts';
 import { maxStoredPayloadBytes, storedPayload } from './dead-letters.ts';
+
+const sql = db();
 
 // A poison event is kept for a person to read, not whole: a 900 KB junk event was stored whole,
 // so a flood of them could fill the database.

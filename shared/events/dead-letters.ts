@@ -1,4 +1,4 @@
-import { sql } from '../db/client.ts';
+import { db } from '../db/client.ts';
 import { log } from '../observability/log.ts';
 
 export interface DeadLetter {
@@ -27,6 +27,7 @@ export function storedPayload(payload: unknown): string {
 
 /** Keeps an event a consumer gave up on, with why, so it can be inspected and replayed. */
 export async function recordDeadLetter({ consumer, topic, eventId, reason, payload }: DeadLetter): Promise<void> {
+  const sql = db();
   await sql`
     insert into dead_letters (consumer, topic, event_id, reason, payload)
     values (${consumer}, ${topic}, ${eventId?.slice(0, 200) ?? null}, ${reason.slice(0, 2000)}, ${storedPayload(payload)})`;

@@ -20,7 +20,12 @@ export const DaprSubscription = z.object({
 });
 export type DaprSubscription = z.infer<typeof DaprSubscription>;
 
-export type EventFunction = HttpHandler & { subscriber: Subscriber; subscription: DaprSubscription };
+/** A function's subscription; the pub/sub component's name comes from the configuration when Dapr asks. */
+export type Subscription = Omit<DaprSubscription, 'pubsubname'>;
+
+export const daprSubscription = (s: Subscription): DaprSubscription => ({ pubsubname: getConfig().DAPR_PUBSUB_NAME, ...s });
+
+export type EventFunction = HttpHandler & { subscriber: Subscriber; subscription: Subscription };
 
 // RETRY goes out as a 503 (see below), so a 200 only ever says SUCCESS or DROP.
 const DaprReply = z.object({ status: z.enum(['SUCCESS', 'DROP']) });
@@ -39,8 +44,7 @@ export function eventFunction(
   { topic, handle }: { topic: Topic; handle: (event: unknown, log: Logger) => Promise<Outcome> },
 ): EventFunction {
   const path = `/events/${name}`;
-  const subscription: DaprSubscription = {
-    pubsubname: getConfig().DAPR_PUBSUB_NAME,
+  const subscription: Subscription = {
     topic: topic.name,
     routes: { default: path },
     deadLetterTopic: topic.deadLetter,
@@ -88,7 +92,7 @@ export function eventFunction(
       public: true,
       alone: true,
       response: z.array(DaprSubscription),
-      handle: () => Promise.resolve([subscription]),
+      handle: () => Promise.resolve([daprSubscription(subscription)]),
     }),
   ]);
   return Object.assign(handler, { subscription, subscriber: { name, topic: topic.name, handleEvent: (e: unknown) => handleEvent(e) } });

@@ -1,5 +1,5 @@
 import { Kafka, type Producer, type SASLOptions, logLevel } from 'kafkajs';
-import { getConfig } from '../config.ts';
+import { type Config, getConfig } from '../config.ts';
 import { saramaPartition } from './partition.ts';
 import type { Envelope, Transport } from './transport.ts';
 
@@ -9,17 +9,16 @@ interface Options {
 }
 
 /** TLS and SASL for a managed cluster, from the configuration (the chart sets them from Secrets). */
-function security(): { ssl: boolean; sasl?: SASLOptions } {
-  const { KAFKA_TLS, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD } = getConfig();
+function security({ KAFKA_TLS, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD }: Config): { ssl: boolean; sasl?: SASLOptions } {
   if (!KAFKA_SASL_MECHANISM) return { ssl: KAFKA_TLS };
   return { ssl: KAFKA_TLS, sasl: { mechanism: KAFKA_SASL_MECHANISM, username: KAFKA_SASL_USERNAME!, password: KAFKA_SASL_PASSWORD! } };
 }
 
-export const kafkaClient = ({ brokers, clientId }: Options): Kafka =>
+export const kafkaClient = ({ brokers, clientId }: Options, config: Config = getConfig()): Kafka =>
   new Kafka({
     brokers,
     clientId,
-    ...security(),
+    ...security(config),
     logLevel: logLevel.NOTHING,
     connectionTimeout: 3000,
     requestTimeout: 10_000,

@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { sql } from '../db/client.ts';
+import { db } from '../db/client.ts';
 import { cloudEvent } from './cloudevent.ts';
 import { createLocalTransport, type Subscriber } from './local.ts';
 import type { Outcome } from './transport.ts';
+
+const sql = db();
 
 after(() => sql.end());
 

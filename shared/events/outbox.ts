@@ -1,24 +1,11 @@
-import { getConfig } from '../config.ts';
-import { sql, type Tx } from '../db/client.ts';
+import type { Tx } from '../db/client.ts';
 import { retryRaces } from '../db/retry.ts';
+import { runtime } from '../runtime/current.ts';
 import type { CloudEvent } from './cloudevent.ts';
-
-const config = getConfig();
 
 export interface Outgoing {
   topic: string;
   event: CloudEvent;
-}
-
-// Until a relay registers, the first commit starts this process's relay (when its transport can
-// run here); the import is lazy because the relay imports this module.
-let onCommit: () => void = () => {
-  void import('./process-relay.ts').then((m) => m.relayForThisProcess().then((relay) => relay.wake())).catch(() => {});
-};
-
-/** The relay of this process asks to hear of every commit that wrote events. */
-export function onOutboxCommit(listener: () => void): void {
-  onCommit = listener;
 }
 
 /**
@@ -26,8 +13,9 @@ export function onOutboxCommit(listener: () => void): void {
  * Types switched off by EVENTS_OFF (a rollback switch) are not written at all.
  */
 export async function enqueue(tx: Tx, items: Outgoing[]): Promise<void> {
+  const off = runtime().config.EVENTS_OFF;
   const rows = items
-    .filter(({ event }) => !config.EVENTS_OFF.includes(event.type))
+    .filter(({ event }) => !off.includes(event.type))
     .map(({ topic, event }) => ({
       event_id: event.id,
       topic,
@@ -41,10 +29,11 @@ export async function enqueue(tx: Tx, items: Outgoing[]): Promise<void> {
 
 /**
  * A transaction that may write events, run again when it loses a race with another (see retry.ts);
- * once it commits, the relay is woken to publish them.
+ * once it commits, the runtime's commit signal wakes the relay to publish them.
  */
 export async function writeTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+  const { sql, commits } = runtime();
   const result = await retryRaces(() => sql.begin(work));
-  onCommit();
+  commits.committed();
   return result as T;
 }

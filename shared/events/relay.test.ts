@@ -3,10 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type postgres from 'postgres';
 import { freshDatabase } from '../../test/databases.ts';
-import { sql as testSql } from '../db/client.ts';
+import * as client from '../db/client.ts';
 import { cloudEvent } from './cloudevent.ts';
 import { createRelay } from './relay.ts';
 import type { Envelope, Transport } from './transport.ts';
+
+const testSql = client.db();
 
 // The relay against a database of its own: the test server's other relays must not publish these rows.
 let db: { sql: postgres.Sql; drop: () => Promise<void> };

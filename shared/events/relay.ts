@@ -1,8 +1,6 @@
-import type { Sql } from 'postgres';
-import { sql as defaultSql } from '../db/client.ts';
+import type { Sql } from '../db/client.ts';
 import { log } from '../observability/log.ts';
 import type { CloudEvent } from './cloudevent.ts';
-import { onOutboxCommit } from './outbox.ts';
 import type { Transport } from './transport.ts';
 
 // Any constant works; it makes one relay at a time publish, across every process of the database,
@@ -11,7 +9,7 @@ const relayLock = 0x72656c79; // "rely"
 
 interface Options {
   transport: Transport;
-  sql?: Sql;
+  sql: Sql;
   batchSize?: number;
   /** A safety net besides the wake-ups after each commit; 0 turns it off. */
   sweepMs?: number;
@@ -26,7 +24,7 @@ export interface Relay {
   stop(): Promise<void>;
 }
 
-export function createRelay({ transport, sql = defaultSql, batchSize = 100, sweepMs = 5000, maxBackoffMs = 30_000 }: Options): Relay {
+export function createRelay({ transport, sql, batchSize = 100, sweepMs = 5000, maxBackoffMs = 30_000 }: Options): Relay {
   let running: Promise<number> | undefined;
   let again = false;
   let failures = 0;
@@ -130,6 +128,5 @@ export function createRelay({ transport, sql = defaultSql, batchSize = 100, swee
 
   const sweep = setInterval(() => relay.wake(), sweepMs || 2 ** 31 - 1);
   sweep.unref();
-  if (sql === defaultSql) onOutboxCommit(() => relay.wake());
   return relay;
 }

@@ -1,11 +1,9 @@
-import { getConfig } from '../config.ts';
+import type { Config } from '../config.ts';
 import { createLocalTransport, type Subscriber } from './local.ts';
 import type { Transport } from './transport.ts';
 
-const config = getConfig();
-
 /** The transport EVENT_TRANSPORT names; adapters load only when chosen (kafkajs is not small). */
-export async function transportFromConfig(subscribers: Subscriber[] = []): Promise<Transport> {
+export async function transportFromConfig(config: Config, subscribers: Subscriber[] = []): Promise<Transport> {
   switch (config.EVENT_TRANSPORT) {
     case 'local':
       return createLocalTransport({ subscribers, maxAttempts: config.EVENT_MAX_ATTEMPTS });

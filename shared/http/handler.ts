@@ -1,7 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { authenticate } from '../auth/jwt.ts';
-import { getConfig } from '../config.ts';
 import { AppError, UnavailableError } from '../domain/errors.ts';
 import { type Logger, log as rootLog } from '../observability/log.ts';
 import { observeRequest } from '../observability/metrics.ts';
@@ -11,6 +10,7 @@ import { withDeadline } from './deadline.ts';
 import { type Location, toAppError, validationError } from './errors.ts';
 import { serveOps } from './ops.ts';
 import { type AnyRoute, type CompiledRoute, Reply, compile, match } from './route.ts';
+import { runtime } from '../runtime/current.ts';
 
 export type HttpHandler = ((req: IncomingMessage, res: ServerResponse) => Promise<void>) & {
   routes: AnyRoute[];
@@ -53,7 +53,8 @@ export function createHandler(routes: AnyRoute[], defaultFn = 'taskfn'): HttpHan
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://localhost');
 
-    if (await serveOps(method, url.pathname, res)) return;
+    const rt = runtime();
+    if (await serveOps(method, url.pathname, res, rt)) return;
 
     const found = match(compiled, method, url.pathname);
     const fn = found.kind === 'found' ? (found.route.fn ?? defaultFn) : defaultFn;
@@ -85,7 +86,7 @@ export function createHandler(routes: AnyRoute[], defaultFn = 'taskfn'): HttpHan
       };
       // The API's answers are bounded in time; event, cron and relay deliveries (public routes that
       // check the sidecar's token) are bounded by their callers and by the tick's own limits.
-      const result = await (route.public ? route.handle(ctx) : withDeadline(route.handle(ctx), route.deadlineMs ?? getConfig().REQUEST_DEADLINE_MS));
+      const result = await (route.public ? route.handle(ctx) : withDeadline(route.handle(ctx), route.deadlineMs?.(rt.config) ?? rt.config.REQUEST_DEADLINE_MS));
       if (result instanceof Reply) send(res, result.status ?? 200, result.body, result.headers);
       else send(res, result === undefined ? 204 : (route.status ?? 200), result);
     } catch (err) {

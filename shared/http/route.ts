@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { z } from 'zod';
+import type { Config } from '../config.ts';
 import type { Actor } from '../domain/actor.ts';
 import type { Logger } from '../observability/log.ts';
 
@@ -48,7 +49,7 @@ export interface Route<P extends Schema = Schema, Q extends Schema = Schema, B e
   /** Every route needs a bearer token unless it says otherwise. */
   public?: boolean;
   /** How long an authenticated route may take before it answers 503 (default REQUEST_DEADLINE_MS). */
-  deadlineMs?: number;
+  deadlineMs?: (config: Config) => number;
   handle: (ctx: Context<P, Q, B>) => Promise<unknown>;
 }
 

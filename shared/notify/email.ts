@@ -2,8 +2,6 @@ import { getConfig } from '../config.ts';
 import { log } from '../observability/log.ts';
 import type { Delivery } from './webhook.ts';
 
-const config = getConfig();
-
 export interface Email {
   to: string;
   subject: string;
@@ -16,6 +14,7 @@ export interface Email {
  * written to the log instead.
  */
 export async function sendEmail(email: Email): Promise<Delivery> {
+  const config = getConfig();
   if (config.EMAIL_TRANSPORT === 'log') {
     log.info({ email }, 'email (EMAIL_TRANSPORT=log: written here, not sent)');
     return { ok: true };

@@ -1,68 +1,40 @@
 import { Gauge } from 'prom-client';
-import { sql } from '../db/client.ts';
+import type { Sql } from '../db/client.ts';
 import { log } from './log.ts';
 
 // The event pipeline's health, read from the database when /metrics is scraped: every function
 // reports the same numbers (dashboards and alerts take the max over pods), so they stay visible
 // whichever functions are scaled to zero.
 
-interface Stats {
-  pending: number;
-  oldestSeconds: number;
-  deadLetters: { topic: string; count: number }[];
-}
+const pending = new Gauge({ name: 'taskfn_outbox_pending_events', help: 'Events committed in the outbox and not yet published' });
+const oldest = new Gauge({ name: 'taskfn_outbox_oldest_pending_age_seconds', help: 'Age of the oldest unpublished outbox event (0 when none is pending)' });
+const deadLetters = new Gauge({
+  name: 'taskfn_dead_letters',
+  help: 'Events consumers gave up on, kept in the dead_letters table, by topic',
+  labelNames: ['topic'],
+});
 
-async function query(): Promise<Stats> {
+async function refresh(sql: Sql): Promise<void> {
   const [outbox] = await sql<{ pending: number; oldest_seconds: number | null }[]>`
     select count(*)::int as pending,
       extract(epoch from now() - min(created_at))::float8 as oldest_seconds
     from outbox
     where published_at is null`;
-  const deadLetters = await sql<{ topic: string; count: number }[]>`
+  const byTopic = await sql<{ topic: string; count: number }[]>`
     select topic, count(*)::int as count
     from dead_letters
     group by topic`;
-  return { pending: outbox?.pending ?? 0, oldestSeconds: outbox?.oldest_seconds ?? 0, deadLetters: [...deadLetters] };
+  pending.set(outbox?.pending ?? 0);
+  oldest.set(outbox?.oldest_seconds ?? 0);
+  deadLetters.reset();
+  for (const { topic, count } of byTopic) deadLetters.set({ topic }, count);
 }
 
-// One query per scrape, shared by the gauges it feeds.
-let current: Promise<Stats | undefined> | undefined;
-function stats(): Promise<Stats | undefined> {
-  current ??= query()
-    .catch((err: unknown) => {
-      log.debug({ err }, 'event metrics: database unavailable');
-      return undefined;
-    })
-    .finally(() => setTimeout(() => (current = undefined), 1000).unref());
-  return current;
+/** Refreshes the gauges before a scrape, at most one query round a second; a database away keeps the last values. */
+export function eventMetrics(sql: Sql): () => Promise<void> {
+  let current: Promise<void> | undefined;
+  return () =>
+    (current ??= refresh(sql)
+      .catch((err: unknown) => log.debug({ err }, 'event metrics: database unavailable'))
+      .finally(() => setTimeout(() => (current = undefined), 1000).unref()));
 }
-
-new Gauge({
-  name: 'taskfn_outbox_pending_events',
-  help: 'Events committed in the outbox and not yet published',
-  async collect() {
-    const s = await stats();
-    if (s) this.set(s.pending);
-  },
-});
-
-new Gauge({
-  name: 'taskfn_outbox_oldest_pending_age_seconds',
-  help: 'Age of the oldest unpublished outbox event (0 when none is pending)',
-  async collect() {
-    const s = await stats();
-    if (s) this.set(s.oldestSeconds);
-  },
-});
-
-new Gauge({
-  name: 'taskfn_dead_letters',
-  help: 'Events consumers gave up on, kept in the dead_letters table, by topic',
-  labelNames: ['topic'],
-  async collect() {
-    const s = await stats();
-    if (!s) return;
-    this.reset();
-    for (const { topic, count } of s.deadLetters) this.set({ topic }, count);
-  },
-});

@@ -1,14 +1,12 @@
 import { pino } from 'pino';
-import { getConfig } from '../config.ts';
 
-const config = getConfig();
-
-// One JSON line per event on stdout; Knative and every log shipper read that as is.
+// One JSON line per event on stdout; Knative and every log shipper read that as is. The level is
+// LOG_LEVEL's, set by createRuntime (shared/runtime/) when the entry point builds the runtime.
 // Asynchronous writes: a synchronous write per request blocks the event loop whenever the pipe or
 // file behind stdout is slow. pino flushes what is buffered when the process exits.
 export const log = pino(
   {
-    level: config.LOG_LEVEL,
+    level: 'info',
     base: { service: 'taskfn' },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },

@@ -5,21 +5,23 @@ import { after, describe, it } from 'node:test';
 import { register } from 'prom-client';
 import { parse } from 'yaml';
 import { catalog } from '../../functions/catalog.ts';
-import { sql } from '../db/client.ts';
+import { db } from '../db/client.ts';
 import { eventFunction } from '../events/function.ts';
 import { topics } from '../events/topics.ts';
 import { eventually } from '../../test/helpers.ts';
-// Every function's /metrics registers these (shared/http/ops.ts imports the module).
-import './event-metrics.ts';
+import { runtime } from '../runtime/current.ts';
 import { renderMetrics } from './metrics.ts';
+
+const sql = db();
 
 // The series the chart's dashboard and alerts query (helm/taskfn/files): each must be exported under
 // the name they use. This file has a database of its own (test/file-database.ts).
 
 after(() => sql.end());
 
-/** The value of one exported sample, by its exact name and labels as Prometheus prints them. */
+/** The value of one exported sample, by its exact name and labels as Prometheus prints them (as /metrics renders them: the runtime's collectors first). */
 async function sample(series: string): Promise<number | undefined> {
+  await Promise.all(runtime().collectors.map((collect) => collect()));
   const line = (await renderMetrics()).split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }

@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, describe, it } from 'node:test';
 import { newUser } from '../../test/helpers.ts';
-import { sql } from '../db/client.ts';
+import { db } from '../db/client.ts';
 import { conversationKey } from './port.ts';
 import { createPostgresStore } from './postgres.ts';
 import { behavesAsAConversationStore, message, ttlSeconds } from './store-behaviour.ts';
+
+const sql = db();
 
 describe('postgres conversation store', () => {
   after(() => sql.end());

@@ -1,4 +1,4 @@
-import { sql } from '../db/client.ts';
+import { db } from '../db/client.ts';
 import type { ChatMessage } from '../chat/messages.ts';
 import { type ConversationStore, type StoreOptions, conversationKey, storedMessages } from './port.ts';
 
@@ -11,6 +11,7 @@ import { type ConversationStore, type StoreOptions, conversationKey, storedMessa
  * database_unavailable when it is down): the state store is the database here.
  */
 export function createPostgresStore({ ttlSeconds, maxMessages }: StoreOptions): ConversationStore {
+  const sql = db();
   return {
     name: 'postgres',
     async load(userId, conversationId) {

@@ -1,14 +1,11 @@
 import { Histogram } from 'prom-client';
-import { getConfig } from '../config.ts';
 import { claimDueReminders } from '../db/due-reminders.ts';
 import { generateDueInstances } from '../db/recurring-instances.ts';
 import { pruneOld } from '../db/retention.ts';
 import { UnavailableError } from '../domain/errors.ts';
-import { relayForThisProcess } from '../events/process-relay.ts';
 import { retryDueNotifications } from '../notify/deliver.ts';
 import type { Logger } from '../observability/log.ts';
-
-const config = getConfig();
+import { runtime } from '../runtime/current.ts';
 
 const lateness = new Histogram({
   name: 'reminder_lateness_seconds',
@@ -26,14 +23,14 @@ export interface TickResult {
 }
 
 /** Claims due reminders batch by batch, up to ten batches a tick so one tick stays short. */
-async function fireReminders(now: Date): Promise<number> {
+async function fireReminders(now: Date, batchSize: number): Promise<number> {
   let total = 0;
   for (let i = 0; i < 10; i++) {
-    const claimed = await claimDueReminders(now, config.REMINDER_BATCH_SIZE);
+    const claimed = await claimDueReminders(now, batchSize);
     const seen = Date.now();
     for (const r of claimed) lateness.observe(Math.max(0, seen - r.fire_at.getTime()) / 1000);
     total += claimed.length;
-    if (claimed.length < config.REMINDER_BATCH_SIZE) break;
+    if (claimed.length < batchSize) break;
   }
   return total;
 }
@@ -41,7 +38,7 @@ async function fireReminders(now: Date): Promise<number> {
 /** Publishes outbox rows a crash or an outage left behind; with the local transport only the host can. */
 async function sweepOutbox(log: Logger): Promise<number> {
   try {
-    return await (await relayForThisProcess()).drain();
+    return await (await runtime().relay()).drain();
   } catch (err) {
     if (err instanceof UnavailableError) return 0;
     log.warn({ err }, 'outbox sweep failed; the next tick tries again');
@@ -54,7 +51,8 @@ async function sweepOutbox(log: Logger): Promise<number> {
  * its own transactions, and each is safe when several ticks run at once.
  */
 export async function tick(log: Logger, now = new Date()): Promise<TickResult> {
-  const reminders = await fireReminders(now);
+  const { config } = runtime();
+  const reminders = await fireReminders(now, config.REMINDER_BATCH_SIZE);
   const generated = await generateDueInstances(now, log);
   const published = await sweepOutbox(log);
   const pruned = await pruneOld(config.RETENTION_DAYS);

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { sql } from '../../shared/db/client.ts';
+import { db } from '../../shared/db/client.ts';
 import { saramaPartition } from '../../shared/events/partition.ts';
 import { topics } from '../../shared/events/topics.ts';
 import { clientFor, eventually, request } from '../helpers.ts';
 import { daprStack } from './setup.ts';
 import { readWholeTopic } from './stack.ts';
+
+const sql = db();
 
 // Task events end to end through real sidecars: create-task's outbox relay publishes through its
 // daprd to Kafka, log-activity's daprd consumes them by the committed Subscription and Resiliency.

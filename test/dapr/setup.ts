@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { after, before } from 'node:test';
-import { sql } from '../../shared/db/client.ts';
+import { db } from '../../shared/db/client.ts';
 import type { LocalRedis } from './redis.ts';
 import {
   type FunctionOptions,
@@ -15,6 +15,8 @@ import {
   startLocalKafka,
   startLocalRedis,
 } from './stack.ts';
+
+const sql = db();
 
 export interface DaprTestStack {
   kafka: LocalKafka;

@@ -2,9 +2,11 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { sql } from '../../shared/db/client.ts';
+import { db } from '../../shared/db/client.ts';
 import { clientFor, eventually, request } from '../helpers.ts';
 import { daprStack } from './setup.ts';
+
+const sql = db();
 
 // The tick under real sidecars: cron-tick's daprd fires the committed cron binding
 // (dapr/components/cron-tick.yaml), the tick claims a due reminder and publishes it through the
