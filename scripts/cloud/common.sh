@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by scripts/cloud/*.sh (sourced): running or printing commands, and the add-on versions
 # both clouds install. Each step is idempotent: `helm upgrade --install`, `kubectl apply`, and
 # create-if-missing for what neither covers.
@@ -11,6 +12,8 @@ KUBE_PROMETHEUS_STACK_VERSION="${KUBE_PROMETHEUS_STACK_VERSION:-77.5.0}"
 ENVOY_GATEWAY_VERSION="${ENVOY_GATEWAY_VERSION:-v1.5.1}"
 EXTERNAL_SECRETS_VERSION="${EXTERNAL_SECRETS_VERSION:-1.3.2}"
 
+# The repository (the sourcing script's root).
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 dry_run=""
 for arg in "$@"; do
   if [[ "$arg" == --dry-run ]]; then dry_run=1; fi
