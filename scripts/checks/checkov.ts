@@ -80,10 +80,15 @@ export function checkov(repo: string, valuesFiles: string[]): { findings: Checko
   try {
     const args = ['-d', dir, '--framework', ...frameworks, '--skip-download', '--quiet', '--compact', '-o', 'json', '--skip-check', Object.keys(checkovSkips).join(',')];
     // BC_SKIP_MAPPING: no call home for guideline links (the machines reach no such host).
-    const res = spawnSync(checkovBinary(), args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, BC_SKIP_MAPPING: 'TRUE' } });
-    if (res.status !== 0 && res.status !== 1) return { findings: [{ file: dir, check: 'checkov', message: `exited ${res.status}: ${res.stderr.slice(-2000)}` }], passed: 0, skipped: 0 };
+    // LOG_LEVEL is checkov's own setting too, and the project's pino levels are not its levels.
+    const { LOG_LEVEL: _, ...env } = process.env;
+    const res = spawnSync(checkovBinary(), args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...env, BC_SKIP_MAPPING: 'TRUE' } });
+    // 0: all passed, 1: failed checks; anything else, or no report, is checkov failing.
+    if ((res.status !== 0 && res.status !== 1) || !/^[[{]/.test(res.stdout.trim())) {
+      return { findings: [{ file: dir, check: 'checkov', message: `exited ${res.status} without a report: ${res.stderr.slice(-2000)}` }], passed: 0, skipped: 0 };
+    }
     // One JSON document, or a list of them with several frameworks.
-    const parsed = JSON.parse(res.stdout || '[]') as CheckovReport | CheckovReport[];
+    const parsed = JSON.parse(res.stdout) as CheckovReport | CheckovReport[];
     const reports = Array.isArray(parsed) ? parsed : [parsed];
     const findings: CheckovFinding[] = [];
     let passed = 0;
