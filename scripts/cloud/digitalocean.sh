@@ -112,4 +112,5 @@ if [[ -z "$dry_run" ]]; then
   digest="${digest#*@}"
 fi
 deploy_cloud digitalocean --repository "$image" --digest "$digest" \
+  --set-string "imagePullSecrets[0]=registry-$REGISTRY" \
   --set-string "kafka.brokers=$KAFKA_BROKERS" --set-string "redis.host=$valkey_host"
