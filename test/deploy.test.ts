@@ -4,6 +4,7 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { parse } from 'yaml';
 
 // npm run deploy: the commands it runs and what it does when one fails. No cluster here: helm,
 // kubectl and the validation are stand-ins that log their arguments and fail when told to
@@ -89,5 +90,29 @@ describe('deploy', () => {
       assert.match(run.stderr, /^usage: npm run deploy -- <local\|digitalocean\|azure>/);
     }
     assert.equal(deploy(['digitalocean', '--digest', 'latest']).status, 2);
+  });
+});
+
+describe('the CD workflow', () => {
+  const workflow = async () => parse(await readFile(path.join(root, '.github/workflows/cd.yml'), 'utf8')) as { jobs: Record<string, { permissions?: Record<string, string>; steps: { uses?: string; run?: string; with?: Record<string, string> }[] }> };
+
+  it('holds no long-lived cluster credential: DOKS kubeconfig and registry login expire, Azure comes by OIDC', async () => {
+    const text = await readFile(path.join(root, '.github/workflows/cd.yml'), 'utf8');
+    assert.doesNotMatch(text, /secrets\.KUBECONFIG|KUBECONFIG_CONTENT/);
+    const [job] = Object.values((await workflow()).jobs);
+    const runs = job!.steps.map((s) => s.run ?? '').join('\n');
+    assert.match(runs, /doctl kubernetes cluster kubeconfig save --expiry-seconds \d+/);
+    assert.match(runs, /doctl registry login --expiry-seconds \d+/);
+    assert.equal(job!.permissions?.['id-token'], 'write');
+    const login = job!.steps.find((s) => s.uses?.startsWith('azure/login@'));
+    assert.ok(login?.with?.['client-id'] && !login.with.creds, 'azure/login by OIDC federation, no client secret');
+    assert.ok(job!.steps.some((s) => s.uses?.startsWith('azure/aks-set-context@')));
+  });
+
+  it('deploys the digest it pushed through npm run deploy, which waits, smoke-tests and rolls back', async () => {
+    const [job] = Object.values((await workflow()).jobs);
+    const build = job!.steps.find((s) => s.uses?.startsWith('docker/build-push-action@'));
+    assert.equal(String(build?.with?.push), 'true');
+    assert.match(job!.steps.map((s) => s.run ?? '').join('\n'), /npm run deploy -- "\$CLOUD" .*--digest "\$DIGEST"[\s\S]*--smoke-host "\$PUBLIC_HOST"/);
   });
 });
