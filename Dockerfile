@@ -3,6 +3,7 @@
 # Node.js 24 LTS ("Krypton", supported until 2028-04), pinned to a release; bump with the lockfile.
 ARG NODE_IMAGE=node:24.21.0-trixie-slim
 
+# checkov:skip=CKV_DOCKER_7: the tag is NODE_IMAGE's above, a pinned release; checkov does not expand ARGs
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY package.json package-lock.json ./
@@ -22,6 +23,7 @@ COPY --from=build /out/ ./
 # The node user (uid 1000) of the official image; numeric, so runAsNonRoot can verify it.
 USER 1000:1000
 EXPOSE 8080
-# No HEALTHCHECK: Knative probes /healthz itself. `exec` replaces the shell, so node is PID 1 and
+# checkov:skip=CKV_DOCKER_2: no HEALTHCHECK, Knative probes /healthz itself (Kubernetes ignores HEALTHCHECK)
+# `exec` replaces the shell, so node is PID 1 and
 # gets Knative's SIGTERM (the bundle handles it). The migration Job runs `node dist/migrate.js`.
 CMD ["/bin/sh", "-c", "exec node \"dist/${FUNCTION_TARGET:?FUNCTION_TARGET names the function to serve, e.g. create-task}/index.js\""]

@@ -1,19 +1,24 @@
-// npm run validate-deployment -- [--namespace taskfn] [--base-url http://gateway] [--skip-smoke]
+// npm run validate-deployment -- [--namespace taskfn] [--host api.example.com [--address IP]] [--base-url URL] [--skip-smoke]
 // Checks an installed release with kubectl (the current context): every catalog function's Knative
 // Service is Ready; its running pods are ready with their daprd sidecars, and warm functions have
 // their min-scale; each sidecar loaded the components and subscriptions scoped to it (its
-// metadata API, through a port-forward); and an end-to-end call through the public route works.
+// metadata API, through a port-forward); and an end-to-end call through the public route works:
+// with --host, https://<host> reached at the Gateway's address (or --address), so the call carries
+// the Host the HTTPRoutes match and goes through TLS as a client's would.
 // The token for that call: TASKFN_TOKEN, else one signed with the release's JWT secret.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import { catalog } from '../functions/catalog.ts';
+import { pinnedFetch } from './deployment/pinned-fetch.ts';
 import { type DaprResource, type Finding, type KnativeService, type Pod, type SidecarMetadata, checkPods, checkServices, checkSidecar, hasSidecar, smoke } from './deployment/checks.ts';
 
 const { values } = parseArgs({
   options: {
     namespace: { type: 'string', default: 'taskfn' },
     'base-url': { type: 'string' },
+    host: { type: 'string' },
+    address: { type: 'string' },
     'skip-smoke': { type: 'boolean', default: false },
   },
 });
@@ -75,7 +80,9 @@ if (withSidecar.length > 0) {
 }
 
 if (!values['skip-smoke']) {
-  const base = values['base-url'] ?? `http://${kubectl('get', 'gateway', 'taskfn', '-o', 'jsonpath={.status.addresses[0].value}').trim()}`;
+  const gatewayAddress = () => kubectl('get', 'gateway', 'taskfn', '-o', 'jsonpath={.status.addresses[0].value}').trim();
+  const base = values.host ? `https://${values.host}` : (values['base-url'] ?? `http://${gatewayAddress()}`);
+  const call = values.host ? pinnedFetch(values.address ?? gatewayAddress()) : fetch;
   const token =
     process.env.TASKFN_TOKEN ??
     (await new SignJWT({})
@@ -84,7 +91,7 @@ if (!values['skip-smoke']) {
       .setIssuedAt()
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode(secretValue('taskfn-auth', 'jwt-secret'))));
-  report(`Smoke call through ${base}`, await smoke(base, token));
+  report(`Smoke call through ${base}`, await smoke(base, token, call));
 }
 
 process.stdout.write(failed === 0 ? 'deployment valid\n' : `${failed} check${failed === 1 ? '' : 's'} failed\n`);

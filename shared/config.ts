@@ -68,6 +68,8 @@ const schema = z
     KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
     DAPR_HTTP_ENDPOINT: z.url().default('http://127.0.0.1:3500'),
     DAPR_PUBSUB_NAME: z.string().min(1).default('pubsub'),
+    /** /healthz also waits for the sidecar's components (the chart sets it where a function has one). */
+    DAPR_HEALTH_CHECK: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
     /** Sent to the sidecar with each call (the sidecar's DAPR_API_TOKEN). */
     DAPR_API_TOKEN: z.string().min(1).optional(),
     /** Required of the sidecar on event and cron endpoints (the sidecar's APP_API_TOKEN). */

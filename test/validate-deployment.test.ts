@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { readFile, readdir } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { catalog } from '../functions/catalog.ts';
 import { type DaprResource, type KnativeService, type Pod, checkPods, checkServices, checkSidecar, smoke } from '../scripts/deployment/checks.ts';
+import { pinnedFetch } from '../scripts/deployment/pinned-fetch.ts';
 import { loadHost, newUser, serve, tokenFor } from './helpers.ts';
 
 // npm run validate-deployment's checks. No cluster runs here: kubectl's and daprd's answers are
@@ -91,5 +94,33 @@ describe('validate-deployment checks (contract: recorded kubectl and daprd shape
     const token = await tokenFor(newUser());
     assert.deepEqual(failures(await smoke(app.url(), token)), []);
     assert.match(failures(await smoke(app.url(), 'not-a-token'))[0]!, /^POST \/api\/tasks answered 401/);
+  });
+});
+
+describe('the smoke call through the gateway', () => {
+  it('reaches the functions at the gateway address under the public host name (the local host standing in)', async () => {
+    const { port } = new URL(app.url());
+    assert.deepEqual(failures(await smoke(`http://api.taskfn.example.com:${port}`, await tokenFor(newUser()), pinnedFetch('127.0.0.1'))), []);
+  });
+
+  it('connects to the gateway address while sending the public host name the routes match on', async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(req.headers.host!);
+      res.writeHead(req.method === 'DELETE' ? 204 : 200, { 'content-type': 'application/json' });
+      res.end(req.method === 'DELETE' ? undefined : JSON.stringify({ ok: true }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const call = pinnedFetch('127.0.0.1');
+      const res = await call(`http://api.taskfn.example.com:${port}/api/tasks`, { method: 'GET', headers: { authorization: 'Bearer t' } });
+      assert.equal(res.status, 200);
+      assert.deepEqual(await res.json(), { ok: true });
+      assert.equal((await call(`http://api.taskfn.example.com:${port}/api/tasks/1`, { method: 'DELETE' })).status, 204);
+      assert.deepEqual(seen, [`api.taskfn.example.com:${port}`, `api.taskfn.example.com:${port}`]);
+    } finally {
+      server.close();
+    }
   });
 });

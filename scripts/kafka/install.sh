@@ -42,5 +42,6 @@ rm -rf "$dest"
 # A directory rename is atomic, so readers see either no cache or a complete one.
 mv -T "$tmp" "$dest"
 trap - EXIT
-echo "[kafka] installed $(ls "$dest/libs" | wc -l) jars in $((SECONDS - started))s" >&2
+jars=("$dest"/libs/*.jar)
+echo "[kafka] installed ${#jars[@]} jars in $((SECONDS - started))s" >&2
 echo "$dest/libs"

@@ -72,8 +72,8 @@ clear_leftover() {
 }
 
 install_tool() {
-  local tool=$1 module version pkg tags
-  read -r module version pkg tags <<<"${pins[$tool]}"
+  local tool=$1 version pkg tags
+  read -r _ version pkg tags <<<"${pins[$tool]}"
   local dest="$tools/$tool-$version${tags:+-$tags}"
   if [[ -x "$dest/$tool" ]]; then echo "$dest/$tool"; return; fi
 
@@ -133,7 +133,7 @@ install_tool() {
 
 # An interrupted or failed run stops its build and removes its tmp dir (after a SIGKILL, the next
 # run does). Bash runs the EXIT trap on a signal only if the signal is trapped.
-tmp= build=
+tmp="" build=""
 cleanup() {
   if [[ -n "$build" ]]; then kill -TERM -- "-$build" 2>/dev/null || true; fi
   if [[ -n "$tmp" ]]; then rm -rf "$tmp"; fi

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { loadConfig } from '../config.ts';
-import { clientFor, eventually, loadHost, serve } from '../../test/helpers.ts';
+import { freePort } from '../../test/free-port.ts';
+import { clientFor, eventually, loadHost, request, serve } from '../../test/helpers.ts';
 import { createCommitSignal } from './commit-signal.ts';
 import { runtime, withRuntime } from './current.ts';
 import { type Runtime, createRuntime } from './runtime.ts';
@@ -59,5 +60,19 @@ describe('two runtimes side by side', () => {
     const created = await onA.post('/api/tasks', { title: 'A still works' });
     assert.equal(created.status, 201);
     await eventually(async () => (await onA.get(`/api/activity?entity_id=${created.body.id}`)).body.items.length === 1);
+  });
+});
+
+describe('a runtime whose function has a Dapr sidecar (DAPR_HEALTH_CHECK=true)', () => {
+  let sidecarless: Runtime;
+  const host = serve(async () => {
+    sidecarless = createRuntime(loadConfig({ ...process.env, DAPR_HEALTH_CHECK: 'true', DAPR_HTTP_ENDPOINT: `http://127.0.0.1:${await freePort()}` }));
+    return withRuntime(sidecarless, loadHost);
+  }, () => sidecarless);
+
+  it('is not healthy while no sidecar answers, and says which check failed', async () => {
+    const health = await request(host.url(), 'GET', '/healthz');
+    assert.equal(health.status, 503);
+    assert.deepEqual(health.body, { status: 'degraded', checks: { database: 'ok', sidecar: 'unavailable' } });
   });
 });

@@ -4,6 +4,7 @@ import { UnavailableError } from '../domain/errors.ts';
 import type { Subscriber } from '../events/local.ts';
 import { type Relay, createRelay } from '../events/relay.ts';
 import { transportFromConfig } from '../events/transports.ts';
+import { sidecarOutboundHealth } from '../http/sidecar-health.ts';
 import { eventMetrics } from '../observability/event-metrics.ts';
 import { log } from '../observability/log.ts';
 import { type CommitSignal, createCommitSignal } from './commit-signal.ts';
@@ -35,6 +36,11 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+const sidecarReady = async ({ DAPR_HTTP_ENDPOINT, DAPR_API_TOKEN }: Config) => {
+  const state = await sidecarOutboundHealth({ endpoint: DAPR_HTTP_ENDPOINT, ...(DAPR_API_TOKEN ? { apiToken: DAPR_API_TOKEN } : {}) });
+  if (state !== 'ok') throw new Error('the Dapr sidecar is not ready');
+};
+
 export function createRuntime(config: Config): Runtime {
   const sql = createPool(config);
   const commits = createCommitSignal();
@@ -54,7 +60,11 @@ export function createRuntime(config: Config): Runtime {
     config,
     sql,
     commits,
-    health: [{ name: 'database', check: () => sql`select 1` }],
+    health: [
+      { name: 'database', check: () => sql`select 1` },
+      // Where the function has a Dapr sidecar: not ready until daprd's components are.
+      ...(config.DAPR_HEALTH_CHECK ? [{ name: 'sidecar', check: () => sidecarReady(config) }] : []),
+    ],
     collectors: [eventMetrics(sql)],
     async startRelay(subscribers = []) {
       // Its timers and deliveries run with this runtime as the current one.

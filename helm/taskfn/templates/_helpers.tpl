@@ -19,12 +19,37 @@ app.kubernetes.io/name: {{ .fn.name }}
 app.kubernetes.io/component: {{ .fn.trigger }}-function
 {{- end }}
 
+{{/*
+The image by digest when image.digest is set (CD deploys what it pushed, and Knative has no tag to
+resolve against a private registry), else by tag.
+*/}}
 {{- define "taskfn.image" -}}
+{{- if .Values.image.digest -}}
+{{ .Values.image.repository }}@{{ .Values.image.digest }}
+{{- else -}}
 {{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}
+{{- end -}}
 {{- end }}
 
 {{- define "taskfn.serviceAccountName" -}}
 {{ .Values.serviceAccount.name | default "taskfn" }}
+{{- end }}
+
+{{/*
+checkov skips of the laptop-only dev dependencies (values-local.yaml): the official images run as
+their entrypoints expect (root, then their own user), and their clients retry instead of a liveness
+probe. Never rendered for a cloud.
+*/}}
+{{- define "taskfn.devCheckovSkips" -}}
+checkov.io/skip1: CKV_K8S_23=laptop-only dev dependency; the official image's entrypoint starts as root and drops to its user
+checkov.io/skip2: CKV_K8S_20=laptop-only dev dependency; the entrypoint's user switch needs privilege escalation
+checkov.io/skip3: CKV_K8S_37=laptop-only dev dependency; the entrypoint's user switch needs its default capabilities
+checkov.io/skip4: CKV_K8S_28=laptop-only dev dependency; the entrypoint's user switch needs its default capabilities
+checkov.io/skip5: CKV_K8S_22=laptop-only dev dependency; the image writes its runtime files beside its data
+checkov.io/skip6: CKV_K8S_29=laptop-only dev dependency; run as the official image is documented to run
+checkov.io/skip7: CKV_K8S_30=laptop-only dev dependency; run as the official image is documented to run
+checkov.io/skip8: CKV_K8S_31=laptop-only dev dependency; run as the official image is documented to run
+checkov.io/skip9: CKV_K8S_8=laptop-only dev dependency; its clients retry, a restart would lose nothing a probe could save
 {{- end }}
 
 {{/* A secretKeyRef from a {name, key} value. */}}
@@ -208,7 +233,7 @@ metadata:
   labels:
     {{- include "taskfn.fnLabels" $ctx | nindent 4 }}
     # Always reached only inside the cluster: the public API is the Gateway API HTTPRoutes, which
-    # route the /api paths alone, never /metrics, /events/*, /cron-tick, /relay-outbox or /dapr/*.
+    # route /api, / and the web assets alone, never /metrics, /events/*, /cron-tick, /relay-outbox or /dapr/*.
     networking.knative.dev/visibility: cluster-local
 spec:
   template:
@@ -246,6 +271,14 @@ spec:
         dapr.io/sidecar-cpu-request: {{ $d.sidecar.cpuRequest | quote }}
         dapr.io/sidecar-memory-request: {{ $d.sidecar.memoryRequest | quote }}
         dapr.io/sidecar-memory-limit: {{ $d.sidecar.memoryLimit | quote }}
+        # The account mounts no API token, and no component reads Kubernetes Secrets through daprd:
+        # the operator resolves their secretKeyRefs. A built-in store that cannot initialise would
+        # make every sidecar exit (dapr/dapr#7682).
+        dapr.io/disable-builtin-k8s-secret-store: "true"
+        # Knative sends the first request as soon as the pod is ready: daprd's own readiness is
+        # checked from the first second on, not after its 3 s default delay.
+        dapr.io/sidecar-readiness-probe-delay-seconds: {{ $d.sidecar.readinessProbeDelaySeconds | quote }}
+        dapr.io/sidecar-readiness-probe-period-seconds: {{ $d.sidecar.readinessProbePeriodSeconds | quote }}
         {{- end }}
     spec:
       serviceAccountName: {{ include "taskfn.serviceAccountName" $root }}
@@ -297,6 +330,9 @@ spec:
             {{- if $sidecar }}
             - name: DAPR_PUBSUB_NAME
               value: {{ $d.pubsubName }}
+            # /healthz waits for daprd's components (GET /v1.0/healthz/outbound).
+            - name: DAPR_HEALTH_CHECK
+              value: "true"
             - name: DAPR_API_TOKEN
               valueFrom:
                 secretKeyRef:
@@ -347,10 +383,12 @@ spec:
               mountPath: /var/run/secrets/taskfn/kube-api
               readOnly: true
           {{- end }}
+          # No periodSeconds: Knative probes a starting pod every few milliseconds only while it is
+          # unset, so a request waiting on a cold start goes in the moment /healthz answers
+          # (which includes daprd's outbound health for a function that uses its sidecar).
           readinessProbe:
             httpGet:
               path: /healthz
-            periodSeconds: 5
           resources:
             {{- toYaml $s.resources | nindent 12 }}
           securityContext:
