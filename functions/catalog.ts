@@ -98,6 +98,8 @@ export const catalog: CatalogEntry[] = [
   http('reminders', async () => (await import('./reminders/index.ts')).reminders),
   http('settings', async () => (await import('./settings/index.ts')).settings),
   http('notifications', async () => (await import('./notifications/index.ts')).notifications),
+  // Held polls: many requests in flight per instance, each answering within its wait.
+  http('sync', async () => (await import('./sync/index.ts')).sync),
   event('log-activity', topics.taskEvents.name, async () => (await import('./log-activity/index.ts')).logActivity, {
     consumes: [created, updated, deleted, completed, uncompleted],
   }),

@@ -12,6 +12,7 @@ const { startRelay, stopRelay } = await import('../shared/events/process-relay.t
 const { startKafkaConsumers } = await import('../shared/events/consumers.ts');
 const { readSchedule, runOnSchedule } = await import('../shared/time/schedule.ts');
 const { applyServerLimits } = await import('../shared/http/server-limits.ts');
+const { syncForThisProcess, stopSyncHub } = await import('../shared/sync/process-hub.ts');
 
 if (!authConfigured()) {
   process.stderr.write('taskfn: invalid configuration: JWT_SECRET or JWKS_URL must be set when AUTH_MODE=jwt\n');
@@ -24,6 +25,8 @@ if (applied.length > 0) log.info({ applied }, 'migrations applied');
 const handler = await loadHostHandler();
 await startRelay(handler.subscribers);
 const consumers = startKafkaConsumers(handler.events);
+// Listening before the first poll arrives.
+await syncForThisProcess();
 // Each cron function on the schedule of its Dapr cron binding file, the one the cluster's sidecars load.
 const schedules = handler.crons.map((cron) =>
   runOnSchedule(cron.name, config.CRON_TICK_SCHEDULE ?? readSchedule(new URL(`../dapr/components/${cron.binding}.yaml`, import.meta.url)), cron.run),
@@ -55,6 +58,8 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'shutting down');
+  // Held polls answer now (what they have), so the server can close.
+  await stopSyncHub();
   server.closeIdleConnections();
   await new Promise((resolve) => server.close(resolve));
   await Promise.all(schedules.map((s) => s.stop()));

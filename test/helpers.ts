@@ -81,6 +81,7 @@ export function serve(load: () => Promise<HttpHandler>): { url: () => string } {
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
     await (await import('../shared/events/process-relay.ts')).stopRelay();
+    await (await import('../shared/sync/process-hub.ts')).stopSyncHub();
     const { sql } = await import('../shared/db/client.ts');
     await sql.end();
   });

@@ -3,7 +3,8 @@ import { NotFoundError } from '../domain/errors.ts';
 import type { DeliveryAttempt, Notification, NotificationPage, NotificationQuery } from '../domain/notification.ts';
 import type { NotificationRequested } from '../events/time-events.ts';
 import type { Delivery } from '../notify/webhook.ts';
-import { sql } from './client.ts';
+import { syncedTransaction } from '../sync/commit.ts';
+import { sql, type Tx } from './client.ts';
 import { decodeCursor, pageOf, timeCursor } from './cursor.ts';
 
 /** A notification whose next attempt this process has claimed, and the attempts made so far. */
@@ -15,7 +16,7 @@ export type Claimed = NotificationRequested & { attempts: number };
  * Null: delivered, failed, or its retries belong to the tick.
  */
 export async function claimRequested(n: NotificationRequested, now: Date, leaseUntil: Date): Promise<number | null> {
-  const [row] = await sql<{ attempts: number }[]>`
+  const [row] = await syncedTransaction(sql, (tx) => tx<{ attempts: number }[]>`
     with inserted as (
       insert into notifications (id, user_id, channel, reminder_id, task_id, title, body, fire_at, next_attempt_at)
       values (${n.notification_id}, ${n.user_id}, ${n.channel}, ${n.reminder_id}, ${n.task_id}, ${n.title}, ${n.body}, ${n.fire_at}, ${leaseUntil})
@@ -31,7 +32,7 @@ export async function claimRequested(n: NotificationRequested, now: Date, leaseU
     )
     select attempts from inserted
     union all
-    select attempts from claimed`;
+    select attempts from claimed`);
   return row ? row.attempts : null;
 }
 
@@ -61,7 +62,7 @@ export async function claimDue(now: Date, leaseUntil: Date, limit: number): Prom
  * (a lease that ran out while this one was slow) changes nothing.
  */
 export async function recordAttempt(id: string, attempt: number, d: Delivery, durationMs: number, next: Date | null, reminderId: string | null): Promise<void> {
-  await sql.begin(async (tx) => {
+  await syncedTransaction(sql, async (tx) => {
     const inserted = await tx`
       insert into notification_attempts (notification_id, attempt, ok, status_code, error, duration_ms)
       values (${id}, ${attempt}, ${d.ok}, ${d.status ?? null}, ${d.error ?? null}, ${durationMs})
@@ -143,6 +144,17 @@ export async function listNotifications(userId: string, q: NotificationQuery): P
   return { items: page.rows.map(toNotification), next_cursor: page.next_cursor };
 }
 
+/** The user's in-app notifications with these ids, as GET answers them (live sync reads them so). */
+export async function inAppByIds(tx: Tx, userId: string, ids: string[]): Promise<Notification[]> {
+  const rows = await tx<Row[]>`
+    select ${columns}
+    from notifications n
+    where n.user_id = ${userId}
+      and n.channel = 'in_app'
+      and n.id = any(${ids}::uuid[])`;
+  return rows.map(toNotification);
+}
+
 /** One notification of any channel, with its delivery attempts; another user's is not found. */
 export async function getNotification(userId: string, id: string): Promise<Notification> {
   const [row] = await sql<Row[]>`
@@ -155,13 +167,13 @@ export async function getNotification(userId: string, id: string): Promise<Notif
 }
 
 export async function markRead(userId: string, id: string): Promise<Notification> {
-  const [row] = await sql<{ id: string }[]>`
+  const [row] = await syncedTransaction(sql, (tx) => tx<{ id: string }[]>`
     update notifications
     set read_at = coalesce(read_at, now())
     where id = ${id}
       and user_id = ${userId}
       and channel = 'in_app'
-    returning id`;
+    returning id`);
   if (!row) throw new NotFoundError('notification');
   return getNotification(userId, id);
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Settings, type SettingsInput, type SettingsPatch, defaultSettings, mergeSettings } from '../domain/settings.ts';
+import { syncedTransaction } from '../sync/commit.ts';
 import { sql, type Tx } from './client.ts';
 
 interface Row {
@@ -27,7 +28,7 @@ export async function getSettings(userId: string, tx: Tx | typeof sql = sql): Pr
 
 /** Replaces the user's settings; the webhook secret is made once and kept across saves. */
 export async function putSettings(userId: string, input: SettingsInput): Promise<Settings> {
-  const [row] = await sql<Row[]>`
+  const [row] = await syncedTransaction(sql, (tx) => tx<Row[]>`
     insert into user_settings (user_id, timezone, email, webhook_url, webhook_secret, default_reminder_offset, channels)
     values (
       ${userId}, ${input.timezone}, ${input.email}, ${input.webhook_url}, ${newSecret()},
@@ -40,7 +41,7 @@ export async function putSettings(userId: string, input: SettingsInput): Promise
       default_reminder_offset = excluded.default_reminder_offset,
       channels = excluded.channels,
       updated_at = now()
-    returning timezone, email, webhook_url, webhook_secret, default_reminder_offset, channels, updated_at`;
+    returning timezone, email, webhook_url, webhook_secret, default_reminder_offset, channels, updated_at`);
   return toSettings(row!);
 }
 
@@ -50,7 +51,7 @@ export async function putSettings(userId: string, input: SettingsInput): Promise
  * whose result breaks a rule rolls back, leaving nothing written.
  */
 export async function patchSettings(userId: string, patch: SettingsPatch): Promise<Settings> {
-  return sql.begin(async (tx) => {
+  return syncedTransaction(sql, async (tx) => {
     await tx`
       insert into user_settings (user_id, webhook_secret)
       values (${userId}, ${newSecret()})

@@ -1,6 +1,6 @@
 import { getConfig } from '../config.ts';
 import { sql, type Tx } from '../db/client.ts';
-import { retryRaces } from '../db/retry.ts';
+import { syncedTransaction } from '../sync/commit.ts';
 import type { CloudEvent } from './cloudevent.ts';
 
 const config = getConfig();
@@ -41,10 +41,10 @@ export async function enqueue(tx: Tx, items: Outgoing[]): Promise<void> {
 
 /**
  * A transaction that may write events, run again when it loses a race with another (see retry.ts);
- * once it commits, the relay is woken to publish them.
+ * once it commits, the relay is woken to publish them and the user's open tabs to fetch the change.
  */
 export async function writeTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-  const result = await retryRaces(() => sql.begin(work));
+  const result = await syncedTransaction(sql, work);
   onCommit();
-  return result as T;
+  return result;
 }

@@ -2,11 +2,13 @@ import { Histogram } from 'prom-client';
 import { getConfig } from '../config.ts';
 import { claimDueReminders } from '../db/due-reminders.ts';
 import { generateDueInstances } from '../db/recurring-instances.ts';
+import { sql } from '../db/client.ts';
 import { pruneOld } from '../db/retention.ts';
 import { UnavailableError } from '../domain/errors.ts';
 import { relayForThisProcess } from '../events/process-relay.ts';
 import { retryDueNotifications } from '../notify/deliver.ts';
 import type { Logger } from '../observability/log.ts';
+import { pruneSyncLog } from '../sync/prune.ts';
 
 const config = getConfig();
 
@@ -20,7 +22,7 @@ export interface TickResult {
   reminders: number;
   generated: number;
   published: number;
-  pruned: { outbox: number; processed: number };
+  pruned: { outbox: number; processed: number; sync: number };
   /** Notification retries made. */
   notifications: number;
 }
@@ -57,9 +59,9 @@ export async function tick(log: Logger, now = new Date()): Promise<TickResult> {
   const reminders = await fireReminders(now);
   const generated = await generateDueInstances(now, log);
   const published = await sweepOutbox(log);
-  const pruned = await pruneOld(config.RETENTION_DAYS);
+  const pruned = { ...(await pruneOld(config.RETENTION_DAYS)), sync: await pruneSyncLog(sql, config.SYNC_RETENTION_DAYS) };
   const notifications = await retryDueNotifications(now);
   const result = { reminders, generated, published, pruned, notifications };
-  if (reminders + generated + published + pruned.outbox + pruned.processed + notifications > 0) log.info(result, 'tick');
+  if (reminders + generated + published + pruned.outbox + pruned.processed + pruned.sync + notifications > 0) log.info(result, 'tick');
   return result;
 }
