@@ -136,7 +136,7 @@ describe('GET /api/sync', () => {
     const { cursor } = await snapshot(c);
     const held = c.get(`/api/sync?cursor=${cursor}&wait=25`);
     const { hub } = await (await import('../../shared/sync/process-hub.ts')).syncForThisProcess();
-    await eventually(async () => hub.waiting() > 0);
+    await eventually(() => Promise.resolve(hub.waiting() > 0));
     const task = (await c.post('/api/tasks', { title: 'from the other tab' })).body;
     // A poll that timed out would answer no changes: these came from the wake-up.
     assert.deepEqual((await held).body.changes.map(key), [`task:${task.id}`]);
@@ -157,10 +157,10 @@ describe('GET /api/sync', () => {
     const before = hub.waiting();
     const gone = new AbortController();
     const held = fetch(`${app.url()}/api/sync?cursor=${cursor}&wait=25`, { headers: { authorization: `Bearer ${c.token}` }, signal: gone.signal });
-    await eventually(async () => hub.waiting() > before);
+    await eventually(() => Promise.resolve(hub.waiting() > before));
     gone.abort();
     await assert.rejects(held);
-    await eventually(async () => hub.waiting() === before);
+    await eventually(() => Promise.resolve(hub.waiting() === before));
   });
 
   it("never answers another user's changes, and refuses another user's cursor", async () => {

@@ -73,7 +73,7 @@ export function createSyncHub({ sql, log, recheckMs = 3000 }: SyncHubOptions): S
         // postgres.js listens again after its connection drops and calls the second function each
         // time: anything said while it was away is lost, so every held poll reads again.
         const listening = await sql.listen(syncChannel, wakeUser, () => wakeAll());
-        unlisten = listening.unlisten;
+        unlisten = () => listening.unlisten();
       } catch (err) {
         log.warn({ err }, 'sync LISTEN failed; held polls rely on the re-check');
       }

@@ -16,7 +16,7 @@ export type SyncRead = SyncPage & { head: number };
  */
 export async function readSync(sql: Sql, userId: string, cursor: string | undefined, limit: number): Promise<SyncRead> {
   const position: Position = cursor === undefined ? { h: -1, k: 0, a: null } : decodeSyncCursor(userId, cursor);
-  return (await sql.begin('isolation level repeatable read read only', async (tx) => {
+  return sql.begin('isolation level repeatable read read only', async (tx): Promise<SyncRead> => {
     const [row] = await tx<{ seq: string; pruned_through: string }[]>`
       select seq, pruned_through
       from sync_heads
@@ -29,7 +29,7 @@ export async function readSync(sql: Sql, userId: string, cursor: string | undefi
     if (at > head) throw new CursorExpiredError('this cursor is ahead of the changes kept here; start over without a cursor');
     const page = 's' in position ? await changesAfter(tx, userId, position.s, head, limit) : await snapshot(tx, userId, { ...position, h: at }, limit);
     return { ...page, head };
-  })) as SyncRead;
+  });
 }
 
 /** The entities changed after `after`, each once at its latest change, oldest change first. */
