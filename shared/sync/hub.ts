@@ -17,7 +17,7 @@ export interface SyncHub {
   stop(): Promise<void>;
   /** Subscribe before reading, so a change committed between the read and the wait still wakes it. */
   subscribe(userId: string): Waiter;
-  /** Held polls right now. */
+  /** Polls held right now, waiting for a change. */
   waiting(): number;
 }
 
@@ -35,7 +35,6 @@ export interface SyncHubOptions {
  */
 export function createSyncHub({ sql, log, recheckMs = 3000 }: SyncHubOptions): SyncHub {
   const waiters = new Map<string, Set<Waiter & { wake: (why?: 'change' | 'closed') => void }>>();
-  let count = 0;
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
   let unlisten: (() => Promise<void>) | undefined;
@@ -101,15 +100,18 @@ export function createSyncHub({ sql, log, recheckMs = 3000 }: SyncHubOptions): S
         release() {
           if (released) return;
           released = true;
-          count--;
           set.delete(waiter);
           if (set.size === 0 && waiters.get(userId) === set) waiters.delete(userId);
         },
       };
       set.add(waiter);
-      count++;
       return waiter;
     },
-    waiting: () => count,
+    // Those past their read, waiting for a wake-up (a subscriber still reading is not held yet).
+    waiting: () => {
+      let n = 0;
+      for (const set of waiters.values()) for (const w of set) if (w.head !== Number.POSITIVE_INFINITY) n++;
+      return n;
+    },
   };
 }
