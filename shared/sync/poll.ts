@@ -19,7 +19,8 @@ export interface PollOptions {
  * until a change arrives or the wait ends. Between reads it holds a waiter in the hub and no
  * database connection.
  */
-export async function poll({ sql, hub, userId, cursor, limit, waitMs, signal }: PollOptions): Promise<SyncPage> {
+export async function poll({ sql, hub, userId, cursor: from, limit, waitMs, signal }: PollOptions): Promise<SyncPage> {
+  let cursor = from;
   const until = Date.now() + waitMs;
   for (;;) {
     const waiter = cursor !== undefined && waitMs > 0 ? hub.subscribe(userId) : undefined;
@@ -27,6 +28,8 @@ export async function poll({ sql, hub, userId, cursor, limit, waitMs, signal }: 
       const { head, ...page } = await readSync(sql, userId, cursor, limit);
       const left = until - Date.now();
       if (!waiter || page.changes.length > 0 || page.more || left <= 0 || signal.aborted) return page;
+      // The last, empty page of a snapshot ends on a cursor of its own: wait for what follows that.
+      cursor = page.cursor;
       waiter.head = head;
       let timer: NodeJS.Timeout | undefined;
       let onAbort: (() => void) | undefined;
