@@ -98,8 +98,6 @@ export const catalog: CatalogEntry[] = [
   http('reminders', async () => (await import('./reminders/index.ts')).reminders),
   http('settings', async () => (await import('./settings/index.ts')).settings),
   http('notifications', async () => (await import('./notifications/index.ts')).notifications),
-  // Held polls: many requests in flight per instance, each answering within its wait.
-  http('sync', async () => (await import('./sync/index.ts')).sync),
   event('log-activity', topics.taskEvents.name, async () => (await import('./log-activity/index.ts')).logActivity, {
     consumes: [created, updated, deleted, completed, uncompleted],
   }),
@@ -125,4 +123,6 @@ export const catalog: CatalogEntry[] = [
     emits: ['com.taskfn.reminder.due', created],
     load: async () => (await import('./cron-tick/index.ts')).cronTick,
   },
+  // Held polls: many requests in flight per instance, each answering within its wait.
+  http('sync', async () => (await import('./sync/index.ts')).sync),
 ];
