@@ -4,6 +4,7 @@
 // Usage: npm run bench:sync [-- writes others many]
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
@@ -36,8 +37,19 @@ async function host() {
   });
   const url = `http://127.0.0.1:${port}`;
   while (!(await fetch(`${url}/healthz`).then((r) => r.ok, () => false))) await sleep(100);
-  const rssMiB = async () => Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024;
-  return { url, rssMiB, stop: async () => (child.kill('SIGTERM'), await exited(child)) };
+  // Resident memory, and the JS heap in use as the host's own /metrics reports it.
+  const memory = async () => {
+    const rss = Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024;
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const heap = Number(/^nodejs_heap_size_used_bytes (\S+)$/m.exec(metrics)![1]) / 2 ** 20;
+    return { rss, heap };
+  };
+  const heldPolls = async () => Number(/^taskfn_sync_held_polls (\S+)$/m.exec(await (await fetch(`${url}/metrics`)).text())![1]);
+  /** Until `n` polls are held (each past its first read), so memory and connections are measured at rest. */
+  const holding = async (n: number) => {
+    while ((await heldPolls()) < n) await sleep(200);
+  };
+  return { url, memory, holding, stop: async () => (child.kill('SIGTERM'), await exited(child)) };
 }
 
 const auth = async (user: string) => ({ authorization: `Bearer ${await tokenFor(user)}` });
@@ -46,13 +58,19 @@ async function cursorOf(url: string, user: string): Promise<string> {
   return ((await res.json()) as { cursor: string }).cursor;
 }
 
-/** Keeps a poll held for `user` until stopped, polling again whenever one is answered. */
+/**
+ * Keeps a poll held for `user` until stopped, polling again whenever one is answered. The first
+ * wait is anywhere up to 25 s, as tabs opened at different times would be: polls all opened at
+ * one instant would all end, and read again, at one instant every 25 s.
+ */
 function holdForever(url: string, user: string, cursor: string, stop: AbortSignal) {
   return (async () => {
     const headers = await auth(user);
+    let wait = 1 + Math.random() * 24;
     while (!stop.aborted) {
       try {
-        const res = await fetch(`${url}/api/sync?cursor=${cursor}&wait=25`, { headers, signal: stop });
+        const res = await fetch(`${url}/api/sync?cursor=${cursor}&wait=${wait.toFixed(1)}`, { headers, signal: stop });
+        wait = 25;
         cursor = ((await res.json()) as { cursor: string }).cursor;
       } catch {
         if (!stop.aborted) await sleep(100);
@@ -103,29 +121,31 @@ const b = await host();
 try {
   step('warm-up');
   await otherTab(a.url, a.url, 20);
-  const idle = await a.rssMiB();
-
-  step(`holding ${others} other polls on one process`);
-  const stopOthers = new AbortController();
   const users = Array.from({ length: many }, newUser);
   const cursors: string[] = [];
   for (let i = 0; i < users.length; i += 200) cursors.push(...(await Promise.all(users.slice(i, i + 200).map((u) => cursorOf(a.url, u)))));
-  const held = users.slice(0, others).map((u, i) => holdForever(a.url, u, cursors[i]!, stopOthers.signal));
   await sleep(3000);
-  const rssOthers = await a.rssMiB();
+  const idle = await a.memory();
+
+  step(`holding ${others} other polls on one process`);
+  const stopOthers = new AbortController();
+  setMaxListeners(0, stopOthers.signal);
+  const held = users.slice(0, others).map((u, i) => holdForever(a.url, u, cursors[i]!, stopOthers.signal));
+  await a.holding(others);
+  const withOthers = await a.memory();
   const busyOthers = await busyConnections();
   step(`${writes} writes, timed to the other tab's held poll`);
   results.sameProcess = await otherTab(a.url, a.url, writes);
 
   step(`holding ${many} polls`);
   held.push(...users.slice(others).map((u, i) => holdForever(a.url, u, cursors[others + i]!, stopOthers.signal)));
-  await sleep(6000);
-  const rssMany = await a.rssMiB();
+  await a.holding(many);
+  const withMany = await a.memory();
   const busyMany = await busyConnections();
   results.cost = {
-    idleRssMiB: round(idle),
-    [`rssAdded${others}MiB`]: round(rssOthers - idle),
-    [`rssAdded${many}MiB`]: round(rssMany - idle),
+    idleMiB: { rss: round(idle.rss), heap: round(idle.heap) },
+    [`added${others}MiB`]: { rss: round(withOthers.rss - idle.rss), heap: round(withOthers.heap - idle.heap) },
+    [`added${many}MiB`]: { rss: round(withMany.rss - idle.rss), heap: round(withMany.heap - idle.heap) },
     busyConnectionsWhileHeld: { [others]: busyOthers, [many]: busyMany },
   };
   stopOthers.abort();

@@ -137,6 +137,8 @@ describe('GET /api/sync', () => {
     const held = c.get(`/api/sync?cursor=${cursor}&wait=25`);
     const { hub } = await (await import('../../shared/sync/process-hub.ts')).syncForThisProcess();
     await eventually(() => Promise.resolve(hub.waiting() > 0));
+    const metrics = await (await fetch(`${app.url()}/metrics`)).text();
+    assert.ok(Number(/^taskfn_sync_held_polls (\S+)$/m.exec(metrics)?.[1]) >= 1, 'the held poll is counted in /metrics');
     const task = (await c.post('/api/tasks', { title: 'from the other tab' })).body;
     // A poll that timed out would answer no changes: these came from the wake-up.
     assert.deepEqual((await held).body.changes.map(key), [`task:${task.id}`]);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { setMaxListeners } from 'node:events';
 import { after, describe, it } from 'node:test';
+import { pino } from 'pino';
 import postgres from 'postgres';
 import { clientFor, eventually, loadHost, newUser, serve } from '../../test/helpers.ts';
 import { log } from '../observability/log.ts';
@@ -15,9 +16,9 @@ const app = serve(loadHost);
 
 const opened: { sql: postgres.Sql; hub: SyncHub }[] = [];
 /** A second runtime on the same database: a pool and a hub of its own, as another replica has. */
-async function runtime(name: string, recheckMs: number) {
+async function runtime(name: string, recheckMs: number, logger = log) {
   const sql = postgres(process.env.DATABASE_URL!, { max: 4, onnotice: () => {}, connection: { application_name: name } });
-  const hub = createSyncHub({ sql, log, recheckMs });
+  const hub = createSyncHub({ sql, log: logger, recheckMs });
   await hub.start();
   opened.push({ sql, hub });
   return { sql, hub };
@@ -64,6 +65,40 @@ describe('sync hub', () => {
     await held(r.hub, 1);
     const task = (await c.post('/api/tasks', { title: 'after the LISTEN connection died' })).body;
     assert.deepEqual((await answer).changes.map((ch) => ch.id), [task.id]);
+  });
+
+  it('listens anew when the database refused postgres.js its own reconnection', async () => {
+    const warnings: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line).msg) });
+    const r = await runtime('sync-refused', 100, logger);
+    const listener = async () =>
+      (await r.sql<{ pid: number }[]>`
+        select pid
+        from pg_stat_activity
+        where application_name = 'sync-refused'
+          and query like 'listen%'`)[0]?.pid;
+    const pid = await eventually(listener);
+    const [{ name } = { name: '' }] = await r.sql<{ name: string }[]>`select current_database() as name`;
+    // A database cannot refuse connections to itself from a session of its own.
+    const url = new URL(process.env.DATABASE_URL!);
+    url.pathname = '/template1';
+    const admin = postgres(url.toString(), { max: 1, onnotice: () => {} });
+    // New connections are refused (superusers included) while the LISTEN connection is killed.
+    await admin.unsafe(`alter database "${name}" allow_connections false`);
+    try {
+      await r.sql`select pg_terminate_backend(${pid})`;
+      await eventually(() => Promise.resolve(warnings.includes('sync LISTEN connection lost; listening again')));
+    } finally {
+      await admin.unsafe(`alter database "${name}" allow_connections true`);
+      await admin.end();
+    }
+    await eventually(async () => ((await listener()) ?? pid) !== pid);
+    const user = newUser();
+    const { cursor } = await readSync(r.sql, user, undefined, 100);
+    const answer = hold(r, user, cursor);
+    await held(r.hub, 1);
+    const [task] = await r.sql<{ id: string }[]>`insert into tasks (user_id, title) values (${user}, 'after the outage') returning id`;
+    assert.deepEqual((await answer).changes.map((ch) => ch.id), [task!.id]);
   });
 
   it('delivers by the re-check a change that sent no notification', async () => {

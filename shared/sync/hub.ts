@@ -38,6 +38,9 @@ export function createSyncHub({ sql, log, recheckMs = 3000 }: SyncHubOptions): S
   let closed = false;
   let timer: NodeJS.Timeout | undefined;
   let unlisten: (() => Promise<void>) | undefined;
+  let checking = false;
+  // Whether anything came over LISTEN since the last ping (an empty notification every re-check).
+  let heard = true;
 
   const wakeUser = (userId: string) => {
     for (const w of waiters.get(userId) ?? []) w.wake();
@@ -46,9 +49,41 @@ export function createSyncHub({ sql, log, recheckMs = 3000 }: SyncHubOptions): S
     for (const set of waiters.values()) for (const w of set) w.wake(why);
   };
 
-  async function recheck(): Promise<void> {
-    if (waiters.size === 0) return;
+  async function listen(): Promise<void> {
     try {
+      // postgres.js listens again after its connection drops and calls the second function each
+      // time: anything said while it was away is lost, so every held poll reads again.
+      const listening = await sql.listen(
+        syncChannel,
+        (userId) => {
+          heard = true;
+          if (userId) wakeUser(userId);
+        },
+        () => wakeAll(),
+      );
+      unlisten = () => listening.unlisten();
+    } catch (err) {
+      log.warn({ err }, 'sync LISTEN failed; held polls rely on the re-check until it is back');
+    }
+  }
+
+  async function recheck(): Promise<void> {
+    // One at a time: against a stalled database, checks would otherwise pile up.
+    if (checking || closed) return;
+    checking = true;
+    try {
+      // postgres.js listens again by itself after its connection drops, but gives up for good if
+      // the database refuses it then: a ping that never came back means listening anew. A LISTEN
+      // that failed at start is tried again here too.
+      if (unlisten && !heard) {
+        log.warn('sync LISTEN connection lost; listening again');
+        await unlisten().catch(() => {});
+        unlisten = undefined;
+      }
+      if (!unlisten) await listen();
+      heard = false;
+      await sql`select pg_notify(${syncChannel}, '')`;
+      if (waiters.size === 0) return;
       const heads = await sql<{ user_id: string; seq: string }[]>`
         select user_id, seq
         from sync_heads
@@ -59,6 +94,8 @@ export function createSyncHub({ sql, log, recheckMs = 3000 }: SyncHubOptions): S
     } catch (err) {
       // The database is away: the polls answer when their wait ends, and read again then.
       log.warn({ err }, 'sync re-check failed');
+    } finally {
+      checking = false;
     }
   }
 
@@ -68,14 +105,7 @@ export function createSyncHub({ sql, log, recheckMs = 3000 }: SyncHubOptions): S
       closed = false;
       timer = setInterval(() => void recheck(), recheckMs);
       timer.unref();
-      try {
-        // postgres.js listens again after its connection drops and calls the second function each
-        // time: anything said while it was away is lost, so every held poll reads again.
-        const listening = await sql.listen(syncChannel, wakeUser, () => wakeAll());
-        unlisten = () => listening.unlisten();
-      } catch (err) {
-        log.warn({ err }, 'sync LISTEN failed; held polls rely on the re-check');
-      }
+      await listen();
     },
     async stop() {
       clearInterval(timer);

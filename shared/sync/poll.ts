@@ -21,7 +21,9 @@ export interface PollOptions {
  */
 export async function poll({ sql, hub, userId, cursor: from, limit, waitMs, signal }: PollOptions): Promise<SyncPage> {
   let cursor = from;
-  const until = Date.now() + waitMs;
+  // Up to a tenth early, at random: polls opened together (every tab after a deploy) would
+  // otherwise all end together, and all read again at once.
+  const until = Date.now() + waitMs * (1 - Math.random() / 10);
   for (;;) {
     const waiter = cursor !== undefined && waitMs > 0 ? hub.subscribe(userId) : undefined;
     try {
