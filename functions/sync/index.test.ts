@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { type Client, clientFor, eventually, loadHost, serve } from '../../test/helpers.ts';
+import { type Client, clientFor, eventually, loadHost, request, serve } from '../../test/helpers.ts';
+import { loneFunctions } from '../../test/lone.ts';
 
 const app = serve(loadHost);
+const lone = loneFunctions();
 
 type Change = { seq: number; entity: string; id: string; op: string; data: Record<string, unknown> | null };
 
@@ -141,6 +143,18 @@ describe('GET /api/sync', () => {
     assert.ok(Number(/^taskfn_sync_held_polls (\S+)$/m.exec(metrics)?.[1]) >= 1, 'the held poll is counted in /metrics');
     const task = (await c.post('/api/tasks', { title: 'from the other tab' })).body;
     // A poll that timed out would answer no changes: these came from the wake-up.
+    assert.deepEqual((await held).body.changes.map(key), [`task:${task.id}`]);
+  });
+
+  it('runs alone under functions-framework, where a write through another process wakes its held poll', async () => {
+    // The re-check a minute away: only the writer's notification can wake it in time.
+    const url = await lone('sync', { SYNC_RECHECK_MS: '60000' });
+    const c = await clientFor(app.url());
+    const headers = { authorization: `Bearer ${c.token}` };
+    const { cursor } = (await request(url, 'GET', '/api/sync', { headers })).body;
+    const held = request(url, 'GET', `/api/sync?cursor=${cursor}&wait=25`, { headers });
+    await eventually(async () => Number(/^taskfn_sync_held_polls (\S+)$/m.exec(await (await fetch(`${url}/metrics`)).text())?.[1]) >= 1);
+    const task = (await c.post('/api/tasks', { title: 'written through the host' })).body;
     assert.deepEqual((await held).body.changes.map(key), [`task:${task.id}`]);
   });
 
