@@ -123,4 +123,6 @@ export const catalog: CatalogEntry[] = [
     emits: ['com.taskfn.reminder.due', created],
     load: async () => (await import('./cron-tick/index.ts')).cronTick,
   },
+  // Held polls: many requests in flight per instance, each answering within its wait.
+  http('sync', async () => (await import('./sync/index.ts')).sync),
 ];

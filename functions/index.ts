@@ -19,6 +19,7 @@ import './log-activity/index.ts';
 import './reminders/index.ts';
 import './settings/index.ts';
 import './notifications/index.ts';
+import './sync/index.ts';
 import './reminder-fire/index.ts';
 import './notify/index.ts';
 import './cron-tick/index.ts';

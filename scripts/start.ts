@@ -25,6 +25,8 @@ if (applied.length > 0) log.info({ applied }, 'migrations applied');
 const handler = await loadHostHandler();
 await runtime.startRelay(handler.subscribers);
 const consumers = startKafkaConsumers(config, handler.events);
+// Listening before the first poll arrives.
+await runtime.sync();
 // Each cron function on the schedule of its Dapr cron binding file, the one the cluster's sidecars load.
 const schedules = handler.crons.map((cron) =>
   runOnSchedule(cron.name, config.CRON_TICK_SCHEDULE ?? readSchedule(new URL(`../dapr/components/${cron.binding}.yaml`, import.meta.url)), cron.run),
@@ -56,6 +58,8 @@ async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'shutting down');
+  // Held polls answer now (what they have), so the server can close.
+  await runtime.stopSync();
   server.closeIdleConnections();
   await new Promise((resolve) => server.close(resolve));
   await Promise.all(schedules.map((s) => s.stop()));

@@ -125,6 +125,12 @@ const schema = z
     DAPR_EMAIL_BINDING: z.string().min(1).default('email'),
     /** Webhooks to loopback and private addresses; refused by default in production (SSRF). */
     WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).optional(),
+
+    // Live sync (GET /api/sync).
+    /** The change log keeps this many days; a client whose cursor is older starts over (410 cursor_expired). */
+    SYNC_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    /** A held poll re-reads at least this often, catching a lost wake-up or a dropped LISTEN connection. */
+    SYNC_RECHECK_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   })
   .refine((env) => !(env.NODE_ENV === 'production' && env.AUTH_MODE === 'dev'), {
     path: ['AUTH_MODE'],

@@ -40,6 +40,9 @@ describe('npm start', () => {
     assert.match(minted.body.token, /^ey/);
     const badMint = await request(url, 'POST', '/api/dev/token', { body: '{"user_id":""}', headers: { 'content-type': 'application/json' } });
     assert.equal(badMint.status, 400);
+    // A tab's cursor, then a change after it that the tab has not fetched when the host goes down.
+    const cursor = (await request(url, 'GET', '/api/sync', { headers: auth })).body.cursor;
+    const missed = await request(url, 'POST', '/api/tasks', { body: '{"title":"made before the restart"}', headers: auth });
 
     first.kill('SIGINT');
     const code = await exited(first);
@@ -53,6 +56,9 @@ describe('npm start', () => {
     const again = await request(url, 'GET', `/api/tasks/${created.body.id}`, { headers: auth });
     assert.equal(again.status, 200);
     assert.equal(again.body.title, 'survives restarts');
+    // The tab's cursor from before the restart resumes with what it missed.
+    const resumed = await request(url, 'GET', `/api/sync?cursor=${cursor}`, { headers: auth });
+    assert.deepEqual(resumed.body.changes.map((c: { id: string }) => c.id), [missed.body.id]);
     second.kill('SIGTERM');
     assert.equal(await exited(second), 0);
     assert.equal(await portClosed(pgPort), true);

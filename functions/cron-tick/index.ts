@@ -9,7 +9,7 @@ const TickResult = z.object({
   reminders: z.number().int(),
   generated: z.number().int(),
   published: z.number().int(),
-  pruned: z.object({ outbox: z.number().int(), processed: z.number().int() }),
+  pruned: z.object({ outbox: z.number().int(), processed: z.number().int(), sync: z.number().int() }),
   /** Notification retries the tick made. */
   notifications: z.number().int().optional(),
 });

@@ -10,6 +10,7 @@ import { AppError } from '../domain/errors.ts';
 import { Recurrence } from '../domain/recurrence/index.ts';
 import { type ReminderInput, ReminderList } from '../domain/reminder.ts';
 import { type Task, TaskCreate, TaskPatch, TaskQuery } from '../domain/task.ts';
+import { syncedTransaction } from '../sync/commit.ts';
 import { validationError } from '../http/errors.ts';
 import type { ChatAction, ToolName } from './messages.ts';
 import { type TurnContext, recordChange, reminderInputs } from './undo-log.ts';
@@ -105,7 +106,7 @@ export const tools: Record<ToolName, Tool> = {
     description: 'Replace the reminders of one task: each {"offset": ISO 8601 duration before the due time, like "PT30M" or "P1D"} or {"at": ISO 8601 time}; [] removes them.',
     args: z.strictObject({ task_id: TaskId, reminders: ReminderList }),
     run: async (ctx, { task_id, reminders }) =>
-      db().begin(async (tx) => {
+      syncedTransaction(db(), async (tx) => {
         const task = await ownTask(tx, ctx.actor.userId, task_id, { lock: true });
         const before = await reminderInputs(tx, task_id);
         const stored = await replaceReminders(tx, ctx.actor.userId, task_id, reminders, 'reminders.');

@@ -10,6 +10,7 @@ import type { Actor } from '../domain/actor.ts';
 import { ConflictError, NotFoundError, VersionConflictError } from '../domain/errors.ts';
 import { type ReminderInput, fireAt } from '../domain/reminder.ts';
 import type { Task, TaskPatch } from '../domain/task.ts';
+import { syncedTransaction } from '../sync/commit.ts';
 import { quote } from './wording.ts';
 import type { ChatAction } from './messages.ts';
 import { brief } from './tools.ts';
@@ -117,7 +118,7 @@ async function revert(actor: Actor, a: LoggedAction, expected: number | undefine
     }
     case 'set_reminder': {
       const reminders = await stillAhead(actor.userId, before.reminders ?? [], after.due_at);
-      await sql.begin(async (tx) => {
+      await syncedTransaction(sql, async (tx) => {
         const task = await ownTask(tx, actor.userId, a.task_id, { lock: true });
         if (!sameReminders(after.reminders ?? [], await reminderInputs(tx, a.task_id))) throw new VersionConflictError(task);
         await replaceReminders(tx, actor.userId, a.task_id, reminders);

@@ -3,7 +3,8 @@ import { NotFoundError } from '../domain/errors.ts';
 import type { DeliveryAttempt, Notification, NotificationPage, NotificationQuery } from '../domain/notification.ts';
 import type { NotificationRequested } from '../events/time-events.ts';
 import type { Delivery } from '../notify/webhook.ts';
-import { db } from './client.ts';
+import { syncedTransaction } from '../sync/commit.ts';
+import { type Tx, db } from './client.ts';
 import { decodeCursor, pageOf, timeCursor } from './cursor.ts';
 
 /** A notification whose next attempt this process has claimed, and the attempts made so far. */
@@ -16,7 +17,7 @@ export type Claimed = NotificationRequested & { attempts: number };
  */
 export async function claimRequested(n: NotificationRequested, now: Date, leaseUntil: Date): Promise<number | null> {
   const sql = db();
-  const [row] = await sql<{ attempts: number }[]>`
+  const [row] = await syncedTransaction(sql, (tx) => tx<{ attempts: number }[]>`
     with inserted as (
       insert into notifications (id, user_id, channel, reminder_id, task_id, title, body, fire_at, next_attempt_at)
       values (${n.notification_id}, ${n.user_id}, ${n.channel}, ${n.reminder_id}, ${n.task_id}, ${n.title}, ${n.body}, ${n.fire_at}, ${leaseUntil})
@@ -32,7 +33,7 @@ export async function claimRequested(n: NotificationRequested, now: Date, leaseU
     )
     select attempts from inserted
     union all
-    select attempts from claimed`;
+    select attempts from claimed`);
   return row ? row.attempts : null;
 }
 
@@ -64,7 +65,7 @@ export async function claimDue(now: Date, leaseUntil: Date, limit: number): Prom
  */
 export async function recordAttempt(id: string, attempt: number, d: Delivery, durationMs: number, next: Date | null, reminderId: string | null): Promise<void> {
   const sql = db();
-  await sql.begin(async (tx) => {
+  await syncedTransaction(sql, async (tx) => {
     const inserted = await tx`
       insert into notification_attempts (notification_id, attempt, ok, status_code, error, duration_ms)
       values (${id}, ${attempt}, ${d.ok}, ${d.status ?? null}, ${d.error ?? null}, ${durationMs})
@@ -147,6 +148,17 @@ export async function listNotifications(userId: string, q: NotificationQuery): P
   return { items: page.rows.map(toNotification), next_cursor: page.next_cursor };
 }
 
+/** The user's in-app notifications with these ids, as GET answers them (live sync reads them so). */
+export async function inAppByIds(tx: Tx, userId: string, ids: string[]): Promise<Notification[]> {
+  const rows = await tx<Row[]>`
+    select ${columns()}
+    from notifications n
+    where n.user_id = ${userId}
+      and n.channel = 'in_app'
+      and n.id = any(${ids}::uuid[])`;
+  return rows.map(toNotification);
+}
+
 /** One notification of any channel, with its delivery attempts; another user's is not found. */
 export async function getNotification(userId: string, id: string): Promise<Notification> {
   const sql = db();
@@ -161,13 +173,13 @@ export async function getNotification(userId: string, id: string): Promise<Notif
 
 export async function markRead(userId: string, id: string): Promise<Notification> {
   const sql = db();
-  const [row] = await sql<{ id: string }[]>`
+  const [row] = await syncedTransaction(sql, (tx) => tx<{ id: string }[]>`
     update notifications
     set read_at = coalesce(read_at, now())
     where id = ${id}
       and user_id = ${userId}
       and channel = 'in_app'
-    returning id`;
+    returning id`);
   if (!row) throw new NotFoundError('notification');
   return getNotification(userId, id);
 }

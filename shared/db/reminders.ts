@@ -1,5 +1,6 @@
 import { NotFoundError, ValidationError } from '../domain/errors.ts';
 import { type Reminder, type ReminderInput, fireAt, outlook, statusAt } from '../domain/reminder.ts';
+import { syncedTransaction } from '../sync/commit.ts';
 import { type Tx, db } from './client.ts';
 import { getSettings } from './settings.ts';
 import { ownTask } from './task-row.ts';
@@ -44,6 +45,17 @@ export async function listReminders(userId: string, taskId: string): Promise<Rem
   return rows.map((r) => toReminder(r, task.completed));
 }
 
+/** The user's reminders with these ids, as their task's list shows them (live sync reads them so). */
+export async function remindersByIds(tx: Tx, userId: string, ids: string[]): Promise<Reminder[]> {
+  const rows = await tx<(Row & { task_completed: boolean })[]>`
+    select ${columns()},
+      (select t.completed from tasks t where t.id = r.task_id) as task_completed
+    from reminders r
+    where r.user_id = ${userId}
+      and r.id = any(${ids}::uuid[])`;
+  return rows.map((r) => toReminder(r, r.task_completed));
+}
+
 /**
  * Replaces a task's reminders in the caller's transaction. Offsets need a due time; a reminder of a
  * completed task is stored cancelled, so reopening the task brings it back; an offset whose time is
@@ -81,17 +93,16 @@ export async function replaceReminders(tx: Tx, userId: string, taskId: string, i
 
 export async function setReminders(userId: string, taskId: string, inputs: ReminderInput[]): Promise<Reminder[]> {
   const sql = db();
-  return sql.begin((tx) => replaceReminders(tx, userId, taskId, inputs));
+  return syncedTransaction(sql, (tx) => replaceReminders(tx, userId, taskId, inputs));
 }
 
 export async function deleteReminder(userId: string, taskId: string, reminderId: string): Promise<void> {
-  const sql = db();
-  const rows = await sql`
+  const rows = await syncedTransaction(db(), (tx) => tx`
     delete from reminders
     where id = ${reminderId}
       and task_id = ${taskId}
       and user_id = ${userId}
-    returning id`;
+    returning id`);
   if (rows.length === 0) throw new NotFoundError('reminder');
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type Settings, type SettingsInput, type SettingsPatch, defaultSettings, mergeSettings } from '../domain/settings.ts';
+import { syncedTransaction } from '../sync/commit.ts';
 import { type Sql, type Tx, db } from './client.ts';
 
 interface Row {
@@ -28,7 +29,7 @@ export async function getSettings(userId: string, tx: Tx | Sql = db()): Promise<
 /** Replaces the user's settings; the webhook secret is made once and kept across saves. */
 export async function putSettings(userId: string, input: SettingsInput): Promise<Settings> {
   const sql = db();
-  const [row] = await sql<Row[]>`
+  const [row] = await syncedTransaction(sql, (tx) => tx<Row[]>`
     insert into user_settings (user_id, timezone, email, webhook_url, webhook_secret, default_reminder_offset, channels)
     values (
       ${userId}, ${input.timezone}, ${input.email}, ${input.webhook_url}, ${newSecret()},
@@ -41,7 +42,7 @@ export async function putSettings(userId: string, input: SettingsInput): Promise
       default_reminder_offset = excluded.default_reminder_offset,
       channels = excluded.channels,
       updated_at = now()
-    returning timezone, email, webhook_url, webhook_secret, default_reminder_offset, channels, updated_at`;
+    returning timezone, email, webhook_url, webhook_secret, default_reminder_offset, channels, updated_at`);
   return toSettings(row!);
 }
 
@@ -52,7 +53,7 @@ export async function putSettings(userId: string, input: SettingsInput): Promise
  */
 export async function patchSettings(userId: string, patch: SettingsPatch): Promise<Settings> {
   const sql = db();
-  return sql.begin(async (tx) => {
+  return syncedTransaction(sql, async (tx) => {
     await tx`
       insert into user_settings (user_id, webhook_secret)
       values (${userId}, ${newSecret()})

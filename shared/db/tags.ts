@@ -3,7 +3,7 @@ import type { Tag } from '../domain/tag.ts';
 import { enqueue, writeTransaction } from '../events/outbox.ts';
 import { taskEvent } from '../events/task-events.ts';
 import { type Sql, type Tx, db } from './client.ts';
-import { retryRaces } from './retry.ts';
+import { syncedTransaction } from '../sync/commit.ts';
 import { type TaskRow, taskColumns, toTask } from './task-row.ts';
 import type { Actor } from '../domain/actor.ts';
 
@@ -21,7 +21,7 @@ const toTag = (r: TagRow): Tag => ({
   created_at: r.created_at.toISOString(),
 });
 
-async function selectTags(tx: Tx | Sql, userId: string, filter = tx``): Promise<Tag[]> {
+export async function selectTags(tx: Tx | Sql, userId: string, filter = tx``): Promise<Tag[]> {
   const rows = await tx<TagRow[]>`
     select g.id, g.name, g.created_at,
       (select count(*)::int from task_tags tt where tt.tag_id = g.id) as task_count
@@ -36,7 +36,7 @@ export const listTags = (userId: string) => selectTags(db(), userId);
 
 export async function createTag(userId: string, name: string): Promise<Tag> {
   const sql = db();
-  return retryRaces(() => sql.begin(async (tx) => {
+  return syncedTransaction(sql, async (tx) => {
     const [row] = await tx<{ id: string }[]>`
       insert into tags (user_id, name)
       values (${userId}, ${name})
@@ -44,7 +44,7 @@ export async function createTag(userId: string, name: string): Promise<Tag> {
       returning id`;
     if (!row) throw await nameTaken(tx, userId, name);
     return (await selectTags(tx, userId, tx`and g.id = ${row.id}`))[0]!;
-  }));
+  });
 }
 
 export async function renameTag({ userId, source }: Actor, id: string, name: string): Promise<Tag> {

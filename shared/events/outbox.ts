@@ -1,6 +1,6 @@
 import type { Tx } from '../db/client.ts';
-import { retryRaces } from '../db/retry.ts';
 import { runtime } from '../runtime/current.ts';
+import { syncedTransaction } from '../sync/commit.ts';
 import type { CloudEvent } from './cloudevent.ts';
 
 export interface Outgoing {
@@ -29,11 +29,12 @@ export async function enqueue(tx: Tx, items: Outgoing[]): Promise<void> {
 
 /**
  * A transaction that may write events, run again when it loses a race with another (see retry.ts);
- * once it commits, the runtime's commit signal wakes the relay to publish them.
+ * once it commits, the runtime's commit signal wakes the relay to publish them, and the user's open
+ * tabs are woken to fetch the change.
  */
 export async function writeTransaction<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
   const { sql, commits } = runtime();
-  const result = await retryRaces(() => sql.begin(work));
+  const result = await syncedTransaction(sql, work);
   commits.committed();
-  return result as T;
+  return result;
 }

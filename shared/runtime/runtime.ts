@@ -7,6 +7,8 @@ import { transportFromConfig } from '../events/transports.ts';
 import { sidecarOutboundHealth } from '../http/sidecar-health.ts';
 import { eventMetrics } from '../observability/event-metrics.ts';
 import { log } from '../observability/log.ts';
+import type { SyncHub } from '../sync/hub.ts';
+import { heldPolls } from '../sync/held-polls.ts';
 import { type CommitSignal, createCommitSignal } from './commit-signal.ts';
 import { withRuntime } from './current.ts';
 
@@ -32,7 +34,11 @@ export interface Runtime {
   /** The running relay, or one started for a lone function (which never relays to the local transport). */
   relay(): Promise<Relay>;
   stopRelay(): Promise<void>;
-  /** Stops the relay and ends the pool. */
+  /** The hub that holds this process's sync polls, listening from its first use. */
+  sync(): Promise<SyncHub>;
+  /** Answers held polls with what they have and stops listening. */
+  stopSync(): Promise<void>;
+  /** Stops the sync hub and the relay, and ends the pool. */
   close(): Promise<void>;
 }
 
@@ -45,6 +51,7 @@ export function createRuntime(config: Config): Runtime {
   const sql = createPool(config);
   const commits = createCommitSignal();
   let relaying: Promise<{ relay: Relay; close: () => Promise<void> }> | undefined;
+  let syncing: Promise<SyncHub> | undefined;
   // The logger is the process's one; the last runtime built sets its level.
   log.level = config.LOG_LEVEL;
 
@@ -65,7 +72,7 @@ export function createRuntime(config: Config): Runtime {
       // Where the function has a Dapr sidecar: not ready until daprd's components are.
       ...(config.DAPR_HEALTH_CHECK ? [{ name: 'sidecar', check: () => sidecarReady(config) }] : []),
     ],
-    collectors: [eventMetrics(sql)],
+    collectors: [eventMetrics(sql), heldPolls(() => syncing)],
     async startRelay(subscribers = []) {
       // Its timers and deliveries run with this runtime as the current one.
       if (!relaying) {
@@ -85,7 +92,25 @@ export function createRuntime(config: Config): Runtime {
       relaying = undefined;
       await (await current?.catch(() => undefined))?.close();
     },
+    sync() {
+      if (!syncing) {
+        syncing = withRuntime(runtime, async () => {
+          const { createSyncHub } = await import('../sync/hub.ts');
+          const hub = createSyncHub({ sql, log: log.child({ component: 'sync-hub' }), recheckMs: config.SYNC_RECHECK_MS });
+          await hub.start();
+          return hub;
+        });
+        syncing.catch(() => (syncing = undefined));
+      }
+      return syncing;
+    },
+    async stopSync() {
+      const current = syncing;
+      syncing = undefined;
+      await (await current?.catch(() => undefined))?.stop();
+    },
     async close() {
+      await runtime.stopSync();
       await runtime.stopRelay();
       await sql.end({ timeout: 5 });
     },

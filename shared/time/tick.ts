@@ -6,6 +6,7 @@ import { UnavailableError } from '../domain/errors.ts';
 import { retryDueNotifications } from '../notify/deliver.ts';
 import type { Logger } from '../observability/log.ts';
 import { runtime } from '../runtime/current.ts';
+import { pruneSyncLog } from '../sync/prune.ts';
 
 const lateness = new Histogram({
   name: 'reminder_lateness_seconds',
@@ -17,7 +18,7 @@ export interface TickResult {
   reminders: number;
   generated: number;
   published: number;
-  pruned: { outbox: number; processed: number };
+  pruned: { outbox: number; processed: number; sync: number };
   /** Notification retries made. */
   notifications: number;
 }
@@ -51,13 +52,13 @@ async function sweepOutbox(log: Logger): Promise<number> {
  * its own transactions, and each is safe when several ticks run at once.
  */
 export async function tick(log: Logger, now = new Date()): Promise<TickResult> {
-  const { config } = runtime();
+  const { config, sql } = runtime();
   const reminders = await fireReminders(now, config.REMINDER_BATCH_SIZE);
   const generated = await generateDueInstances(now, log);
   const published = await sweepOutbox(log);
-  const pruned = await pruneOld(config.RETENTION_DAYS);
+  const pruned = { ...(await pruneOld(config.RETENTION_DAYS)), sync: await pruneSyncLog(sql, config.SYNC_RETENTION_DAYS) };
   const notifications = await retryDueNotifications(now);
   const result = { reminders, generated, published, pruned, notifications };
-  if (reminders + generated + published + pruned.outbox + pruned.processed + notifications > 0) log.info(result, 'tick');
+  if (reminders + generated + published + pruned.outbox + pruned.processed + pruned.sync + notifications > 0) log.info(result, 'tick');
   return result;
 }
