@@ -12,16 +12,17 @@ import { formatWhen, quote } from '../wording.ts';
 // "add a note to X: ..." and the like change a task rather than add one.
 const addVerb =
   /^(?!add\s+(?:an?\s+)?(?:note|tag|reminder|due\s+date)s?\s+(?:to|for|on)\b|add\s+(?:#[\w-]+[\s,]*)+to\b)(?:add|create|todo|to-do|note\s+down|jot\s+down|new(?=\s+(?:task|todo|to-do|item)\b))\b[:\s]*(?:(?:an?|another)\s+(?=(?:new\s+)?(?:task|todo|to-do|item)\b))?(?:new\s+(?=(?:task|todo|to-do|item)\b))?(?:(?:task|todo|to-do|item)\b[:\s]*)?(?:(?:to|that|called|named)\s+)?(.*)$/i;
-const otherAdd = /^(remind\s+me\s+to|remember\s+to|i\s+(?:need|have|must|should|gotta)\s+to|i\s+(?:need|have|must|should)\s+(?=\w)|i\s+gotta|don'?t\s+(?:let\s+me\s+)?forget\s+to)\s+(.+)$/i;
+const otherAdd = /^(remind\s+me\s+to|remember\s+to|i\s+(?:need|have|must|should|gotta)\s+to|i\s+(?:must|should)(?=\s)|i\s+gotta|don'?t\s+(?:let\s+me\s+)?forget\s+to)\s+(.+)$/i;
 
 // A message opening like a command or a question is never a task without a verb.
 const commandStart =
-  /^(?:move|reschedule|postpone|push|defer|shift|delay|rename|retitle|change|set|make|mark|tag|untag|remove|clear|drop|delete|trash|erase|get\s+rid|remind|no|cancel|stop|don'?t|do|does|repeat|done|finished|completed|complete|finish|check\s+off|tick\s+off|cross\s+off|i|i'?ve|reopen|re-open|uncomplete|unfinish|prioriti[sz]e|deprioriti[sz]e|describe|note\s+on|show|list|display|find|search|look|what|what's|whats|when|which|who|how|why|is|are|can|could|undo)\b/i;
-const changeShape = /\b(?:is|are)\s+(?:now\s+)?(?:due|done|finished|complete|completed)\b|\b(?:repeats?|recurs?)\b/i;
+  /^(?:move|reschedule|postpone|push|defer|shift|delay|rename|retitle|change|set(?!\s+up\b)|mark|tag|untag|remove|clear|drop|delete|trash|erase|get\s+rid|remind|no|cancel|stop|don'?t|do\s+(?:i|we|not)|does|repeat|add|done|finished|completed|check\s+off|tick\s+off|cross\s+off|i|i'?ve|reopen|re-open|uncomplete|unfinish|prioriti[sz]e|deprioriti[sz]e|describe|note\s+on|show|list|display|find|search|look|what|what's|whats|when|which|who|how|why|is|are|can|could|undo)\b/i;
+const changeShape =
+  /\b(?:is|are)\s+(?:now\s+)?(?:due|done|finished|complete|completed)\b|\b(?:repeats?|recurs?)\b|^make\s+(?:it|that|this)\b|^make\s.+\s(?:low|medium|normal|high|critical|urgent|top)(?:[\s-]+priority)?$/i;
 
 // Date-like words left in a title after the date was read: "call bob monday or tuesday".
 const dateLike = new RegExp(
-  `\\b(?:tomorrow|today|tonight|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day|january|february|april|june|july|august|september|october|november|december|\\d{1,2}(?::\\d{2})?\\s*(?:am|pm)|\\d{1,2}:\\d{2}|\\d{1,2}(?:st|nd|rd|th)|\\d{1,2}[/.]\\d{1,2})\\b`,
+  `\\b(?:tomorrow|today|tonight|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|tues|wed|thu|thurs|fri|january|february|april|june|july|august|september|october|november|december|\\d{1,2}(?::\\d{2})?\\s*(?:am|pm)|\\d{1,2}:\\d{2}|\\d{1,2}(?:st|nd|rd|th)|\\d{1,2}[/.]\\d{1,2})\\b`,
   'i',
 );
 
@@ -106,6 +107,9 @@ function readTask(body: string, ctx: ParseContext, remindAtDue: boolean): Read {
     return done(ask(`${when} is in the past. Add ${quote(title)} for tomorrow at the same time instead?`, [{ label: 'tomorrow', actions: [add(tomorrow(dueDate), tomorrow(reminderAt))] }]));
   }
   const leftover = dateLike.exec(title);
+  if (leftover && !due) {
+    return done(ask(`Add ${quote(title)} with no due date? “${leftover[0]}” reads like a date: say the day in full for a due date.`, [{ label: quote(title), actions: [add(undefined, reminderAt)] }]));
+  }
   if (leftover) {
     const verbatim = cleanTitle(body.replace(/\s+/g, ' '));
     const read = due ? `due ${formatWhen(due, ctx.timeZone)}` : 'with no due date';

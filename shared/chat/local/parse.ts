@@ -1,7 +1,8 @@
 import { parseAdd, readsLikeTask } from './add.ts';
 import { parseChange } from './change.ts';
 import { matchTask } from './match.ts';
-import { type ParseContext, type Plan, act, reply } from './plan.ts';
+import { type ParseContext, type Plan, act, ask, reply } from './plan.ts';
+import { quote } from '../wording.ts';
 import { parseList, parsePaging } from './query.ts';
 import { fixTypos } from './typos.ts';
 import type { Pending } from '../messages.ts';
@@ -62,6 +63,12 @@ function choose(text: string, choices: NonNullable<Pending['choices']>): Plan | 
   return chosen ? act(...chosen.actions) : null;
 }
 
+/** Words that are neither a command nor a question ("buy milk") may be a task: asked, never added silently. */
+function offerToAdd(text: string, asked: boolean): Plan | null {
+  if (asked || !/^[\p{L}][\p{L}\p{N}'’-]*(?:\s+[\p{L}\p{N}'’-]+){1,11}$/u.test(text)) return null;
+  return ask(`Add ${quote(text)} as a new task?`, [{ label: quote(text), actions: [{ tool: 'add_task', args: { title: text } }] }]);
+}
+
 export function parseMessage(message: string, ctx: ParseContext): Plan {
   const asked = /\?\s*$/.test(message);
   if (isUndo(message)) return { kind: 'undo' };
@@ -86,5 +93,5 @@ export function parseMessage(message: string, ctx: ParseContext): Plan {
   const task = !asked && readsLikeTask(text, ctx);
   if (task) return task;
   if (!ctx.tasks) return { kind: 'lookup' };
-  return parseChange(text, { ...ctx, tasks: ctx.tasks }) ?? reply(notUnderstood);
+  return parseChange(text, { ...ctx, tasks: ctx.tasks }) ?? offerToAdd(text, asked) ?? reply(notUnderstood);
 }

@@ -25,8 +25,8 @@ const priorityMatchers: [RegExp, (m: RegExpExecArray) => Priority | undefined][]
   [/(?:^|\s)(!{1,3})(?=\s|$)/, (m) => (m[1]!.length === 3 ? 'critical' : 'high')],
   [/[,;]?\s*\b(?:(?:it'?s|it\s+is)\s+)?(?:not\s+urgent|no\s+rush)\b/i, () => 'low'],
   // "it's urgent", "asap", "very important": the words around go with it, so no debris stays in the title.
-  [/[,;]?\s*\b(?:(?:it'?s|it\s+is|this\s+is|that'?s)\s+)?(?:very\s+|super\s+|really\s+)?(?:urgent(?:ly)?|asap|a\.s\.a\.p\.?)\b/i, () => 'critical'],
-  [/[,;]?\s*\b(?:(?:it'?s|it\s+is|this\s+is)\s+)?(?:very\s+|super\s+|really\s+)?important\b/i, () => 'high'],
+  [/[,;]?\s*(?<!#)\b(?:(?:it'?s|it\s+is|this\s+is|that'?s)\s+)?(?:very\s+|super\s+|really\s+)?(?:urgent(?:ly)?|asap|a\.s\.a\.p\.?)\b/i, () => 'critical'],
+  [/[,;]?\s*(?<!#)\b(?:(?:it'?s|it\s+is|this\s+is)\s+)?(?:very\s+|super\s+|really\s+)?important\b/i, () => 'high'],
 ];
 
 export function takePriority(text: string): Taken<Priority> {
@@ -73,11 +73,14 @@ export interface Rule {
   by_month_day?: number[];
 }
 
-const weekdayList = new RegExp(`\\b(?:every|each|on)\\s+((?:${weekdayPattern})s?(?:\\s*(?:,|and|&)\\s*(?:${weekdayPattern})s?)*)\\b`, 'i');
+// After "every", "wed", "sat" and "sun" are days too (alone they are words of titles).
+const listDay = `${weekdayPattern}|wed|sat|sun`;
+const weekdayList = new RegExp(`\\b(?:every|each|on)\\s+((?:${listDay})s?(?:\\s*(?:,|and|&)\\s*(?:${listDay})s?)*)\\b`, 'i');
 const codes = ['SU', 'MO', 'TU', 'WE', 'TH', 'FR', 'SA'];
 const unitFreq = (unit: string): Rule['freq'] =>
   ({ d: 'daily', w: 'weekly', m: 'monthly', y: 'yearly', a: 'yearly' } as const)[unit.toLowerCase()[0] as 'd' | 'w' | 'm' | 'y' | 'a'];
-const monthDay = (word: string) => (/last/i.test(word) ? -1 : Number(word));
+const dayWords: Record<string, number> = { first: 1, second: 2, third: 3, fifteenth: 15, last: -1 };
+const monthDay = (word: string) => (/last/i.test(word) ? -1 : (dayWords[word.toLowerCase()] ?? Number(word)));
 
 const nths: Record<string, number> = { first: 1, '1st': 1, second: 2, '2nd': 2, third: 3, '3rd': 3, fourth: 4, '4th': 4, last: -1 };
 const nthPattern = Object.keys(nths).join('|');
@@ -95,7 +98,7 @@ const ruleMatchers: [RegExp, (m: RegExpExecArray) => Rule][] = [
   ],
   [new RegExp(`\\bevery\\s+(?:other|second|2nd)\\s+(${weekdayPattern})\\b`, 'i'), (m) => ({ freq: 'weekly', interval: 2, by_weekday: [dayCode(m[1]!)] })],
   [new RegExp(`\\bevery\\s+(${amountPattern})\\s+weeks\\s+on\\s+(${weekdayPattern})\\b`, 'i'), (m) => withInterval('weekly', amount(m[1]!), [dayCode(m[2]!)])],
-  [/\b(?:on\s+)?the\s+(last\s+day|\d{1,2}(?=st|nd|rd|th))(?:st|nd|rd|th)?\s+of\s+(?:every|each|the)\s+month\b/i, (m) => ({ freq: 'monthly', by_month_day: [monthDay(m[1]!)] })],
+  [/\b(?:on\s+)?the\s+(last\s+day|first|second|third|fifteenth|\d{1,2}(?=st|nd|rd|th))(?:st|nd|rd|th)?\s+of\s+(?:every|each|the)\s+month\b/i, (m) => ({ freq: 'monthly', by_month_day: [monthDay(m[1]!)] })],
   [/\b(?:every|each)\s+month\s+on\s+the\s+(last\s+day|\d{1,2})(?:st|nd|rd|th)?\b/i, (m) => ({ freq: 'monthly', by_month_day: [monthDay(m[1]!)] })],
   [/\bmonthly\s+on\s+the\s+(last\s+day|\d{1,2})(?:st|nd|rd|th)?\b/i, (m) => ({ freq: 'monthly', by_month_day: [monthDay(m[1]!)] })],
   [/\b(?:(?:every|each)\s+weekday|on\s+weekdays|weekdays)\b/i, () => ({ freq: 'weekly', by_weekday: ['MO', 'TU', 'WE', 'TH', 'FR'] })],
@@ -106,6 +109,7 @@ const ruleMatchers: [RegExp, (m: RegExpExecArray) => Rule][] = [
   [/\bevery\s+other\s+(day|week|month|year)\b/i, (m) => ({ freq: unitFreq(m[1]!), interval: 2 })],
   [new RegExp(`\\bevery\\s+(${amountPattern})\\s+(days|weeks|months|years)\\b`, 'i'), (m) => withInterval(unitFreq(m[2]!), amount(m[1]!))],
   [/\b(?:every|each)\s+(day|week|month|year)\b/i, (m) => ({ freq: unitFreq(m[1]!) })],
+  [/\b(?:every|each)\s+(?=(?:morning|afternoon|evening|night)\b)/i, () => ({ freq: 'daily' })],
   [/\b(daily|weekly|monthly|yearly|annually)\b/i, (m) => ({ freq: unitFreq(m[1]!) })],
 ];
 
@@ -121,7 +125,9 @@ export function takeRule(text: string): Taken<Rule> {
     const m = pattern.exec(text);
     if (!m) continue;
     if (/^on\s/i.test(m[0].trim()) && pattern === weekdayList && !/days\b/i.test(m[1]!)) continue;
-    return { value: read(m), rest: cut(text, m) };
+    // "every morning": the part of the day stays, to be read as the time ("in the morning").
+    const rest = /^(?:every|each)\s*$/i.test(m[0].trim()) ? `${text.slice(0, m.index)} in the ${text.slice(m.index + m[0].length)}` : cut(text, m);
+    return { value: read(m), rest: rest.replace(/\s+/g, ' ').trim() };
   }
   return { value: undefined, rest: text };
 }

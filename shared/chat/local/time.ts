@@ -140,11 +140,12 @@ const dayMatchers: Matcher[] = [
 const timeMatchers: Matcher[] = [
   { pattern: /\b(?:at\s+|by\s+|before\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)(?![\w])/i, read: (m) => timeOnly(clockTime(Number(m[1]), Number(m[2] ?? 0), m[3])) },
   { pattern: /\b(?:at\s+|by\s+|before\s+)?(\d{1,2}):(\d{2})\b/i, read: (m) => timeOnly(clockTime(Number(m[1]), Number(m[2]))) },
-  { pattern: /\b(?:at\s+)?(\d{1,2})(?:h(\d{2})?|\s+o'?clock)\b/i, read: (m) => timeOnly(clockTime(Number(m[1]), Number(m[2] ?? 0))) },
+  { pattern: /\b(?:at\s+)?(\d{1,2})(?:h(\d{2})?|\s+o['’]?clock)\b/i, read: (m) => timeOnly(clockTime(Number(m[1]), Number(m[2] ?? 0))) },
   { pattern: /\bat\s+(\d{1,2})\.(\d{2})\b/i, read: (m) => timeOnly(clockTime(Number(m[1]), Number(m[2]))) },
   { pattern: /\bat\s+(\d{1,2})\b(?!\s*(?:st|nd|rd|th|%))/i, read: (m) => timeOnly(clockTime(Number(m[1]), 0)) },
   { pattern: /\b(?:at\s+)?(?:noon|midday)\b/i, read: () => ({ time: { hours: 12, minutes: 0 } }) },
-  { pattern: /\bin\s+the\s+(morning|afternoon|evening)\b/i, read: (m) => ({ time: partOfDay(m[1]!) }) },
+  { pattern: /\b(?:by\s+)?(?:eod|end\s+of\s+(?:the\s+)?day|cob|close\s+of\s+business)\b/i, read: () => ({ time: { hours: 17, minutes: 0 } }) },
+  { pattern: /\bin\s+the\s+(morning|afternoon|evening|night)\b/i, read: (m) => ({ time: partOfDay(m[1]!) }) },
 ];
 
 function partOfDay(part: string): Time {
@@ -174,7 +175,7 @@ function dateOf(clock: Clock, year: number | undefined, month: number, date: num
 function numericDate(clock: Clock, a: number, b: number, yearText: string | undefined): When | null {
   const year = yearText === undefined ? undefined : yearText.length === 2 ? 2000 + Number(yearText) : Number(yearText);
   const [first, second] = monthFirst(clock.timeZone) ? [[b, a], [a, b]] : [[a, b], [b, a]];
-  for (const [date, month] of [first!, second!]) {
+  for (const [date, month] of [first, second]) {
     if (month! >= 1 && month! <= 12) {
       const when = dateOf(clock, year, month! - 1, date!);
       if (when) return when;
@@ -200,7 +201,7 @@ export function resolve(when: When, clock: Clock): Date {
   if (when.day && when.time) return at(when.day, when.time);
   if (when.day) {
     const morning = at(when.day, defaultTime);
-    return morning > now ? morning : at(when.day, { hours: 23, minutes: 59 });
+    return morning > now || when.day < today(clock) ? morning : at(when.day, { hours: 23, minutes: 59 });
   }
   const time = when.time ?? defaultTime;
   const candidate = at(today(clock), time);

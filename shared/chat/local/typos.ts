@@ -10,7 +10,7 @@ const vocabulary = [
   'january', 'february', 'september', 'october', 'november', 'december',
   'every', 'morning', 'afternoon', 'evening', 'priority', 'urgent',
 ];
-const known = new Set([...vocabulary, 'sundae', 'mourning', 'money', 'month', 'months', 'event', 'events', 'fried', 'weeks', 'priory', 'moody', 'mourn', 'evens', 'todays', 'toady', 'toddy']);
+const known = new Set([...vocabulary, 'sundae', 'mourning', 'money', 'month', 'months', 'event', 'events', 'fried', 'weeks', 'priory', 'moody', 'mourn', 'evens', 'todays', 'toady', 'toddy', 'remember', 'member', 'members', 'fridge', 'firmly']);
 
 /** Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours. */
 function distance(a: string, b: string, max: number): number {
