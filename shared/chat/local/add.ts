@@ -16,13 +16,13 @@ const otherAdd = /^(remind\s+me\s+to|remember\s+to|i\s+(?:need|have|must|should|
 
 // A message opening like a command or a question is never a task without a verb.
 const commandStart =
-  /^(?:move|reschedule|postpone|push|defer|shift|delay|rename|retitle|change|set(?!\s+up\b)|mark|tag|untag|remove|clear|drop|delete|trash|erase|get\s+rid|remind|no|cancel|stop|don'?t|do\s+(?:i|we|not)|does|repeat|add|done|finished|completed|check\s+off|tick\s+off|cross\s+off|i|i'?ve|reopen|re-open|uncomplete|unfinish|prioriti[sz]e|deprioriti[sz]e|describe|note\s+on|show|list|display|find|search|look|what|what's|whats|when|which|who|how|why|is|are|can|could|undo)\b/i;
+  /^(?:move|reschedule|postpone|push|defer|shift|delay|rename|retitle|change|set(?!\s+up\b)|mark|tag|untag|remove|clear|drop|delete|trash(?!\s+(?:every|each|on|daily|weekly)\b)|erase|get\s+rid|remind|no|cancel|stop|don'?t|do\s+(?:i|we|not)|does|repeat|add|done|finished|completed|check\s+off|tick\s+off|cross\s+off|i|i'?ve|reopen|re-open|uncomplete|unfinish|prioriti[sz]e|deprioriti[sz]e|describe|note\s+on|show|list|display|find|search|look|what|what's|whats|when|which|who|how|why|is|are|can|could|undo)\b/i;
 const changeShape =
   /\b(?:is|are)\s+(?:now\s+)?(?:due|done|finished|complete|completed)\b|\b(?:repeats?|recurs?)\b|^make\s+(?:it|that|this)\b|^make\s.+\s(?:low|medium|normal|high|critical|urgent|top)(?:[\s-]+priority)?$/i;
 
 // Date-like words left in a title after the date was read: "call bob monday or tuesday".
 const dateLike = new RegExp(
-  `\\b(?:tomorrow|today|tonight|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|tues|wed|thu|thurs|fri|january|february|april|june|july|august|september|october|november|december|\\d{1,2}(?::\\d{2})?\\s*(?:am|pm)|\\d{1,2}:\\d{2}|\\d{1,2}(?:st|nd|rd|th)|\\d{1,2}[/.]\\d{1,2})\\b`,
+  `\\b(?:tomorrow|today|tonight|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)day|mon|tue|tues|wed|thu|thurs|fri|january|february|april|june|july|august|september|october|november|december|\\d{1,2}(?::\\d{2})?\\s*(?:am|pm)|\\d{1,2}:\\d{2}|\\d{1,2}(?:st|nd|rd|th)|\\d{1,2}[/.]\\d{1,2}|(?:after|before|at|by|around|till|until)\\s+\\d{1,2})\\b`,
   'i',
 );
 

@@ -30,7 +30,7 @@ const notUnderstood = `I did not understand that. ${help}`;
 const ordinals: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, fifth: 5 };
 
 // Thanks and the like: a friendly word back, and nothing changes.
-const thanks = /^(?:(?:great|cool|nice|perfect|awesome|ok|okay|lovely|brilliant)[\s,!]+)?(?:thanks?(?:\s+you)?(?:\s+(?:so|very)\s+much)?|thx|ty|cheers|ta|much\s+appreciated)(?:\s+a\s+lot)?!*$/i;
+const thanks = /^(?:(?:great|cool|nice|perfect|awesome|ok|okay|lovely|brilliant)[\s,!]+)?(?:thanks?(?:\s+(?:you|u))?(?:\s+(?:so|very)\s+much)?|thx|ty|tysm|cheers|ta|much\s+appreciated)(?:\s+a\s+lot)?!*$/i;
 const nod = /^(?:great|cool|nice|perfect|awesome|ok|okay|k|got\s+it|good|lovely|brilliant|👍)!*$/iu;
 const goodbye = /^(?:bye|goodbye|see\s+you|good\s*night|later|cya)!*$/i;
 const yes = /^(?:y|yes|yeah|yep|yup|sure|ok|okay|please\s+do|do\s+it|go\s+ahead|correct|right)!*$/i;

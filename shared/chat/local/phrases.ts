@@ -125,8 +125,10 @@ export function takeRule(text: string): Taken<Rule> {
     const m = pattern.exec(text);
     if (!m) continue;
     if (/^on\s/i.test(m[0].trim()) && pattern === weekdayList && !/days\b/i.test(m[1]!)) continue;
-    // "every morning": the part of the day stays, to be read as the time ("in the morning").
-    const rest = /^(?:every|each)\s*$/i.test(m[0].trim()) ? `${text.slice(0, m.index)} in the ${text.slice(m.index + m[0].length)}` : cut(text, m);
+    // "every morning", "every tuesday night": the part of the day stays, to be read as the time ("in the night").
+    const after = text.slice(m.index + m[0].length);
+    const part = /^\s*(morning|afternoon|evening|night)\b/i.exec(after);
+    const rest = part ? `${text.slice(0, m.index)} in the ${part[1]}${after.slice(part[0].length)}` : cut(text, m);
     return { value: read(m), rest: rest.replace(/\s+/g, ' ').trim() };
   }
   return { value: undefined, rest: text };

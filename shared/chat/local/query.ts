@@ -1,7 +1,7 @@
 import { addDays } from 'date-fns';
 import { priorityOf } from './phrases.ts';
 import { type ParseContext, type Plan, act, reply } from './plan.ts';
-import { isoIn, nextWeekday, today } from './time.ts';
+import { isoIn, nextWeekday, today, weekdayIndex, weekdayPattern } from './time.ts';
 
 // "what is overdue?", "what's due this week", "show high priority tasks #work", "find rent": a
 // list_tasks call with the filters of GET /api/tasks, soonest due first.
@@ -29,6 +29,7 @@ export function parseList(text: string, asked: boolean, ctx: ParseContext): Plan
   if (/\b(?:overdue|late|past\s+due)\b/i.test(text)) args.overdue = 'true';
 
   const start = today(ctx);
+  const onDay = new RegExp(`\\b(?:on|for|this|next)\\s+(${weekdayPattern})\\b`, 'i').exec(text);
   const range = (from: Date, to: Date) => {
     args.due_after = isoIn(from, ctx.timeZone);
     args.due_before = isoIn(to, ctx.timeZone);
@@ -40,6 +41,7 @@ export function parseList(text: string, asked: boolean, ctx: ParseContext): Plan
   else if (/\btoday\b/i.test(text)) range(start, addDays(start, 1));
   else if (/\btomorrow\b/i.test(text)) range(addDays(start, 1), addDays(start, 2));
   else if (/\bthis\s+week\b/i.test(text)) range(start, nextWeekday(start, 1));
+  else if (onDay) range(nextWeekday(start, weekdayIndex(onDay[1]!), true), addDays(nextWeekday(start, weekdayIndex(onDay[1]!), true), 1));
   else if (/\bnext\s+week\b/i.test(text)) range(nextWeekday(start, 1), addDays(nextWeekday(start, 1), 7));
 
   const level = /\b(low|medium|normal|high|critical|urgent|top)[\s-]+priority\b/i.exec(text) ?? /\b(urgent|critical)\b/i.exec(text);

@@ -114,7 +114,7 @@ const dayMatchers: Matcher[] = [
   { pattern: /\b(?:by\s+|before\s+)?next\s+month\b/i, read: (_m, c) => ({ day: set(addMonths(today(c), 1), { date: 1 }) }) },
   { pattern: /\b(?:by\s+|on\s+|before\s+)?(?:this\s+|the\s+)?weekend\b/i, read: (_m, c) => ({ day: nextWeekday(today(c), 6, true) }) },
   {
-    pattern: new RegExp(`\\bin\\s+(${amountPattern})\\s+(minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\\b`, 'i'),
+    pattern: new RegExp(`\\b(?:in|within)\\s+(${amountPattern})\\s+(minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\\b`, 'i'),
     read: (m, c) => relative(c, amount(m[1]!), m[2]!.toLowerCase()),
   },
   { pattern: /\bin\s+half\s+an\s+hour\b/i, read: (_m, c) => ({ instant: addMinutes(c.now, 30) }) },

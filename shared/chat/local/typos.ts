@@ -35,6 +35,8 @@ function fix(word: string): string {
   let best: string | undefined;
   let bestDistance = max + 1;
   for (const candidate of vocabulary) {
+    // Misspellings keep the first letter; checking only those keeps the cost per message small.
+    if (candidate[0] !== lower[0]) continue;
     const d = distance(lower, candidate, max);
     // A tie between two words is no fix at all.
     if (d < bestDistance) [best, bestDistance] = [candidate, d];
