@@ -2,7 +2,8 @@ import { TZDate } from '@date-fns/tz';
 import { addDays, set } from 'date-fns';
 import { firstOccurrence, takePriority, takeReminderOffset, takeRule, takeTags } from './phrases.ts';
 import { type ParseContext, type Plan, act, ask, reply } from './plan.ts';
-import { isoIn, resolve, takeWhen, today, weekdayPattern } from './time.ts';
+import { today, weekdayPattern } from './calendar.ts';
+import { isoIn, resolve, takeWhen } from './time.ts';
 import { formatWhen, quote } from '../wording.ts';
 
 // "add pay rent on the 1st of every month, remind me a day before": a new task with the repeat

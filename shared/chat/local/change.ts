@@ -5,7 +5,8 @@ import { cleanTitle } from './add.ts';
 import { type Candidate, matchTask } from './match.ts';
 import { levelPattern, priorityOf, readOffset, takeRule } from './phrases.ts';
 import { type Plan, type WithTasks, onTask, reply } from './plan.ts';
-import { type When, amount, amountPattern, isoIn, nextWeekday, resolve, takeWhen, today } from './time.ts';
+import { type When, amount, amountPattern, nextWeekday, today } from './calendar.ts';
+import { isoIn, resolve, takeWhen } from './time.ts';
 import { quote } from '../wording.ts';
 
 // Changes to a task named by words of its title: done, reopen, delete, rename, move, priority,

@@ -1,7 +1,8 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays, lastDayOfMonth, set } from 'date-fns';
 import type { Priority } from '../../domain/task.ts';
-import { type Clock, type Time, amount, amountPattern, defaultTime, nextMonthDay, today, weekdayIndex, weekdayPattern } from './time.ts';
+import { type Clock, type Time, amount, amountPattern, nextMonthDay, today, weekdayIndex, weekdayPattern } from './calendar.ts';
+import { defaultTime } from './time.ts';
 
 // The parts of a message besides its dates: priority ("high", "!!", "p1"), tags ("#work"), a
 // reminder offset ("remind me a day before") and a repeat rule ("every weekday", "on the 1st of

@@ -1,6 +1,6 @@
 import type { Pending, Planned } from '../messages.ts';
 import { type Candidate, matchTask } from './match.ts';
-import type { Clock } from './time.ts';
+import type { Clock } from './calendar.ts';
 import { label, quote } from '../wording.ts';
 
 /**

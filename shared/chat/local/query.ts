@@ -1,7 +1,8 @@
 import { addDays } from 'date-fns';
 import { priorityOf } from './phrases.ts';
 import { type ParseContext, type Plan, act, reply } from './plan.ts';
-import { isoIn, nextWeekday, today, weekdayIndex, weekdayPattern } from './time.ts';
+import { nextWeekday, today, weekdayIndex, weekdayPattern } from './calendar.ts';
+import { isoIn } from './time.ts';
 
 // "what is overdue?", "what's due this week", "show high priority tasks #work", "find rent": a
 // list_tasks call with the filters of GET /api/tasks, soonest due first.
