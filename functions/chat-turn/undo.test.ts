@@ -97,18 +97,28 @@ describe('undo in chat', () => {
     assert.equal(now.body.title, 'book flights to Lisbon');
   });
 
-  it('answers "undo" typed in the chat with the same 409 and the task, and keeps the attempt in the conversation', async () => {
+  it('answers "undo" typed in the chat after a later change with a 200 reply showing the task as it is now, and keeps it in the conversation', async () => {
     const c = await clientFor(app.url());
     const turn = await say(c, 'add call the bank');
     const id = turn.actions[0]!.result.task.id as string;
     await c.post(`/api/tasks/${id}/complete`);
-    const undo = await c.post('/api/chat', { conversation_id: turn.conversation_id, message: 'undo' });
-    assert.equal(undo.status, 409);
-    assert.equal(undo.body.error.code, 'version_conflict');
-    assert.deepEqual([undo.body.error.details[0].id, undo.body.error.details[0].completed], [id, true]);
+    const undo = await say(c, 'undo', turn.conversation_id);
+    const expected = "I can't undo that: “call the bank” changed since; nothing was undone. It is now “call the bank”, done.";
+    assert.equal(undo.reply, expected);
+    assert.equal(undo.actions[0]!.result.error.code, 'version_conflict');
+    assert.deepEqual([undo.actions[0]!.result.error.details[0].id, undo.actions[0]!.result.error.details[0].completed], [id, true]);
     assert.equal((await c.get(`/api/tasks/${id}`)).body.completed, true);
     const history = await c.get(`/api/chat/${turn.conversation_id}`);
-    assert.deepEqual(history.body.messages.slice(2).map((m: { text: string }) => m.text), ['undo', "I can't undo that: “call the bank” changed since; nothing was undone."]);
+    assert.deepEqual(history.body.messages.slice(2).map((m: { text: string }) => m.text), ['undo', expected]);
+  });
+
+  it('brings a deleted task back under its own id, so the id the reply names is found', async () => {
+    const c = await clientFor(app.url());
+    const task = (await c.post('/api/tasks', { title: 'Renew passport' })).body;
+    const turn = await say(c, 'delete renew passport');
+    const undo = await say(c, 'undo', turn.conversation_id);
+    assert.equal(undo.actions[0]!.result.task.id, task.id);
+    assert.equal((await c.get(`/api/tasks/${task.id}`)).body.title, 'Renew passport');
   });
 
   it('answers 409 when a task the turn changed was deleted since', async () => {

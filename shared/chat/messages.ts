@@ -35,6 +35,8 @@ export type Planned = z.infer<typeof Planned>;
 export const Pending = z.object({
   actions: z.array(Planned),
   options: z.array(z.object({ id: z.uuid(), title: z.string() })),
+  /** Plans to pick from instead of tasks: the readings of an unclear message, or a "yes" that finishes one. */
+  choices: z.array(z.object({ label: z.string(), actions: z.array(Planned) })).optional(),
 });
 export type Pending = z.infer<typeof Pending>;
 

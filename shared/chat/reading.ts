@@ -10,7 +10,7 @@ export function normalize(message: string): string {
   return message
     .replace(/\s+/g, ' ')
     .trim()
-    .replace(/^(?:(?:ok|okay|so|well|now|and|then|hey)[,\s]+)?(?:please\s+|can\s+you\s+|could\s+you\s+|would\s+you\s+|will\s+you\s+|kindly\s+)?/i, '')
+    .replace(/^(?:(?:ok|okay|so|well|now|and|then|hey)[,\s]+)?(?:please\s+|(?:can|could|would|will)\s+you\s+(?:please\s+)?|kindly\s+)?/i, '')
     .replace(/[\s.?]+$/, '')
     // A "!" after a word is punctuation; "!!" standing alone is a priority.
     .replace(/(?<=[\p{L}\p{N})”"'])!+$/u, '')

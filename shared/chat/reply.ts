@@ -15,6 +15,7 @@ interface BriefTask {
 }
 
 const dayNames: Record<string, string> = { MO: 'Monday', TU: 'Tuesday', WE: 'Wednesday', TH: 'Thursday', FR: 'Friday', SA: 'Saturday', SU: 'Sunday' };
+const nthNames: Record<string, string> = { '1': 'first', '2': 'second', '3': 'third', '4': 'fourth', '-1': 'last' };
 const units: Record<string, string> = { daily: 'day', weekly: 'week', monthly: 'month', yearly: 'year' };
 
 const and = (items: string[]) => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
@@ -25,7 +26,10 @@ export function describeRule(rule: Record<string, unknown>): string {
   const monthDays = rule.by_month_day as number[] | undefined;
   const interval = (rule.interval as number | undefined) ?? 1;
   if (days?.join() === 'MO,TU,WE,TH,FR') return 'every weekday';
-  if (days) return `every ${and(days.map((d) => dayNames[d] ?? d))}`;
+  const nth = days && /^(-?\d)([A-Z]{2})$/.exec(days[0]!);
+  if (nth) return `on the ${nthNames[nth[1]!] ?? nth[1]} ${dayNames[nth[2]!]} of every month`;
+  const every = interval === 1 ? 'every' : interval === 2 ? 'every other' : `every ${interval} weeks on`;
+  if (days) return `${every} ${and(days.map((d) => dayNames[d] ?? d))}`;
   if (monthDays) return `monthly on ${monthDays[0] === -1 ? 'the last day' : `day ${monthDays[0]}`}`;
   const unit = units[rule.freq as string] ?? String(rule.freq);
   return interval === 1 ? `every ${unit}` : `every ${plural(interval, unit)}`;
@@ -84,7 +88,9 @@ function sentence(a: ChatAction, tz: string): string {
       const items = a.result.items as BriefTask[];
       if (items.length === 0) return 'No tasks match.';
       const lines = items.map((t) => `- ${quote(t.title)}${t.due_at ? ` (due ${formatWhen(t.due_at, tz)}${t.overdue ? ', overdue' : ''})` : ''}${t.completed ? ' ✓' : ''}`);
-      return `${plural(items.length, 'task')}${a.result.next_cursor ? ' (first page)' : ''}:\n${lines.join('\n')}`;
+      const page = a.args.cursor ? 'More: ' : '';
+      const next = a.result.next_cursor ? ' (there are more: say “show more”)' : '';
+      return `${page}${plural(items.length, 'task')}${next}:\n${lines.join('\n')}`;
     }
     case 'update_task': {
       const fields = Object.keys((a.args.changes as Record<string, unknown> | undefined) ?? {}).filter((f) => f !== 'version');

@@ -3,7 +3,7 @@ import type { Actor } from '../domain/actor.ts';
 import { AppError, NotFoundError } from '../domain/errors.ts';
 import type { ConversationStore } from '../state/port.ts';
 import { isUndo } from './reading.ts';
-import { quote } from './wording.ts';
+import { label, quote } from './wording.ts';
 import type { ChatAction, ChatMessage, ChatReply, ChatRequest, Pending } from './messages.ts';
 import type { ChatModel } from './model.ts';
 import { ToolRunner } from './tools.ts';
@@ -38,12 +38,14 @@ const assistant = (o: Outcome, at: Date): ChatMessage => ({
   ...(o.pending ? { pending: o.pending } : {}),
 });
 
-/** What the conversation keeps of an undo that met a later change: why nothing was undone. */
-function refusedUndo(err: AppError): Outcome {
-  const task = err.details[0] as { title?: string } | undefined;
+/** An undo that met a later change: why nothing was undone, and the task as it is now. */
+function refusedUndo(err: AppError, timeZone: string): Outcome {
+  const task = err.details[0] as { title?: string; due_at?: string | null; completed?: boolean } | undefined;
   const what = task?.title ? `${quote(task.title)} changed since` : err.message;
+  const deleted = /deleted since/.test(err.message);
+  const now = task?.title && !deleted ? ` It is now ${label({ title: task.title, due_at: task.due_at ?? null }, timeZone)}${task.completed ? ', done' : ''}.` : '';
   return {
-    reply: `I can't undo that: ${what}; nothing was undone.`,
+    reply: `I can't undo that: ${deleted ? err.message.replace(/; nothing was undone$/, '') : what}; nothing was undone.${now}`,
     actions: [{ tool: 'undo', args: {}, result: { error: { code: err.code, message: err.message, details: err.details } } }],
   };
 }
@@ -70,10 +72,9 @@ export function createChat({ store, model, maxToolCalls, ttlSeconds, timeZoneOf,
           outcome = await undoLastTurn(actor, conversationId);
         } catch (err) {
           if (!(err instanceof AppError) || err.status !== 409) throw err;
-          // Typed or posted, an undo that meets a later change answers 409 with the task; the
-          // conversation keeps the attempt and why nothing was undone.
-          await store.append(actor.userId, conversationId, [said, assistant(refusedUndo(err), now())]);
-          throw err;
+          // Typed in the chat, an undo that meets a later change is a reply like any other (200):
+          // what happened and the task as it is now. POST .../undo keeps its 409 for API clients.
+          outcome = refusedUndo(err, timeZone);
         }
       } else {
         const tools = new ToolRunner({ actor, conversationId, turnId: randomUUID() }, maxToolCalls);

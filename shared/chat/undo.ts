@@ -91,10 +91,15 @@ async function revert(actor: Actor, a: LoggedAction, expected: number | undefine
     case 'delete_task': {
       const reminders = await stillAhead(actor.userId, before.reminders ?? [], before.due_at);
       const input = { title: before.title, description: before.description, priority: before.priority, due_at: before.due_at, tags: before.tags, reminders };
-      let task = await tasks.createTask(actor, input, async (tx, { after: created }) => {
-        await tx`update tasks set recurring_task_id = ${before.recurring_task_id} where id = ${created!.id}`;
-        await mark(tx);
-      });
+      let task = await tasks.createTask(
+        actor,
+        input,
+        async (tx, { after: created }) => {
+          await tx`update tasks set recurring_task_id = ${before.recurring_task_id} where id = ${created!.id}`;
+          await mark(tx);
+        },
+        a.task_id,
+      );
       if (before.completed) task = await tasks.setCompleted(actor, task.id, true);
       return { action: { ...base, tool: 'add_task', result: { task: brief(task) } }, said: `brought back ${quote(before.title)}` };
     }

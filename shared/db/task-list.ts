@@ -55,6 +55,7 @@ export async function listTasks(userId: string, query: TaskQuery): Promise<TaskP
       ${query.due_before ? sql`and t.due_at < ${query.due_before}::timestamptz` : none}
       ${query.due_after ? sql`and t.due_at >= ${query.due_after}::timestamptz` : none}
       ${query.overdue === true ? sql`and not t.completed and t.due_at < now()` : none}
+      ${query.completed_after ? sql`and t.completed_at >= ${query.completed_after}::timestamptz` : none}
       ${query.overdue === false ? sql`and (t.completed or t.due_at is null or t.due_at >= now())` : none}
       ${beyondCursor}
     order by ${key.expr} ${dir} nulls last, t.id ${dir}

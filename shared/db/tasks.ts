@@ -23,11 +23,12 @@ export interface WriteOptions {
   onChange?: OnChange | undefined;
 }
 
-export async function createTask({ userId, source }: Actor, input: TaskCreate, onChange?: OnChange): Promise<Task> {
+/** `id`: an undo brings a deleted task back under the id it had, so links to it keep working. */
+export async function createTask({ userId, source }: Actor, input: TaskCreate, onChange?: OnChange, id?: string): Promise<Task> {
   return writeTransaction(async (tx) => {
     const [row] = await tx<TaskRow[]>`
-      insert into tasks (user_id, title, description, priority, due_at)
-      values (${userId}, ${input.title}, ${input.description}, ${input.priority}, ${input.due_at})
+      insert into tasks (id, user_id, title, description, priority, due_at)
+      values (coalesce(${id ?? null}::uuid, gen_random_uuid()), ${userId}, ${input.title}, ${input.description}, ${input.priority}, ${input.due_at})
       returning
         id, title, description, priority, due_at, completed, completed_at,
         created_at, updated_at, version, recurring_task_id,

@@ -71,6 +71,7 @@ export const TaskQuery = z.strictObject({
   due_before: dateTime.optional(),
   due_after: dateTime.optional(),
   overdue: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  completed_after: dateTime.optional(),
   sort: TaskSort.default('created_at'),
   order: z.enum(['asc', 'desc']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -1,11 +1,12 @@
 import { TZDate } from '@date-fns/tz';
-import { addDays, addMinutes, addMonths, addWeeks } from 'date-fns';
+import { addDays, addMinutes, addMonths, addWeeks, set, startOfDay } from 'date-fns';
 import type { Planned } from '../messages.ts';
 import { cleanTitle } from './add.ts';
 import { type Candidate, matchTask } from './match.ts';
 import { levelPattern, priorityOf, readOffset, takeRule } from './phrases.ts';
 import { type Plan, type WithTasks, onTask, reply } from './plan.ts';
-import { amount, amountPattern, isoIn, resolve, takeWhen } from './time.ts';
+import { type When, amount, amountPattern, nextWeekday, today } from './calendar.ts';
+import { isoIn, resolve, takeWhen } from './time.ts';
 import { quote } from '../wording.ts';
 
 // Changes to a task named by words of its title: done, reopen, delete, rename, move, priority,
@@ -24,11 +25,46 @@ const remind = (reminders: unknown[]) => (task_id: string): Planned[] => [{ tool
 const onAny = (ref: string, ctx: WithTasks, calls: (id: string) => Planned[]): Plan =>
   onTask(ref, matchTask(ref, open(ctx)).kind === 'none' ? ctx.tasks : open(ctx), ctx, calls);
 
-/** A new due time for "move X to friday": the whole phrase must be a date, or nothing changes. */
-function moveTo(ref: string, phrase: string, ctx: WithTasks): Plan {
+const readsAsDate = (phrase: string, ctx: WithTasks) => {
   const { when, rest } = takeWhen(phrase, ctx);
-  if (!when || rest.replace(/^(?:on|at)\b/i, '').trim() !== '') return reply(`I could not read ${quote(phrase)} as a date or time.`);
-  return onAny(ref, ctx, update({ due_at: isoIn(resolve(when, ctx), ctx.timeZone) }));
+  return when && rest.replace(/^(?:on|at)\b/i, '').trim() === '' ? when : null;
+};
+
+/**
+ * A new due time for "move X to friday": the whole phrase must be a date, or nothing changes. A new
+ * day keeps the task's time of day, a new time keeps its day, and "next week" moves it a week on.
+ */
+function moveTo(ref: string, phrase: string, ctx: WithTasks): Plan {
+  if (/^(?:the\s+)?next\s+week$/i.test(phrase.trim())) return onAny(ref, ctx, (id) => update({ due_at: isoIn(weekLater(id, ctx), ctx.timeZone) })(id));
+  const when = readsAsDate(phrase, ctx);
+  if (!when) return reply(`I could not read ${quote(phrase)} as a date or time.`);
+  return onAny(ref, ctx, (id) => {
+    const due = dueOf(id, ctx);
+    let target: When = when;
+    if (due && !when.instant && when.day && !when.time) target = { ...when, time: { hours: due.getHours(), minutes: due.getMinutes() } };
+    if (due && !when.instant && !when.day && when.time) target = { ...when, day: startOfDay(due) };
+    return update({ due_at: isoIn(resolve(target, ctx), ctx.timeZone) })(id);
+  });
+}
+
+const dueOf = (id: string, ctx: WithTasks) => {
+  const task = ctx.tasks.find((t) => t.id === id) as Candidate;
+  return task.due_at ? new TZDate(new Date(task.due_at), ctx.timeZone) : undefined;
+};
+
+/** A week after its due time, never earlier than next week: an overdue task lands in the coming week, at its time of day. */
+function weekLater(id: string, ctx: WithTasks): Date {
+  const due = dueOf(id, ctx);
+  const monday = nextWeekday(today(ctx), 1);
+  if (!due) return resolve({ day: monday }, ctx);
+  const later = addWeeks(due, 1);
+  return later >= monday ? later : set(monday, { hours: due.getHours(), minutes: due.getMinutes() });
+}
+
+/** "change team sync to 3pm" moves it; "change X to something" that is no date asks rather than renames. */
+function changeTo(ref: string, phrase: string, ctx: WithTasks): Plan {
+  if (readsAsDate(phrase, ctx)) return moveTo(ref, phrase, ctx);
+  return reply(`Should ${quote(ref)} be renamed ${quote(cleanTitle(phrase))}? Say “rename ${ref} to ${cleanTitle(phrase)}”.`);
 }
 
 /** "postpone X by 2 days": from its due time, or from now when it has none; calendar days keep the wall-clock time. */
@@ -70,9 +106,12 @@ const rules: Rule[] = [
   [/^(.+?)\s+is\s+(?:now\s+)?due\s+(.+)$/i, (m, c) => moveTo(m[1]!, m[2]!, c)],
   [new RegExp(`^(?:set|change)\\s+(?:the\\s+)?priority\\s+(?:of|for|on)\\s+(.+?)\\s+to\\s+(${levelPattern})$`, 'i'), (m, c) => onAny(m[1]!, c, update({ priority: priorityOf(m[2]!) }))],
   [new RegExp(`^(?:make|set|mark)\\s+(.+?)\\s+(?:as\\s+|to\\s+)?(?:an?\\s+)?(${levelPattern})(?:[\\s-]+priority)?$`, 'i'), (m, c) => onAny(m[1]!, c, update({ priority: priorityOf(m[2]!) }))],
+  [/^(?:change|set|update)\s+(?!(?:the\s+)?(?:title|name|priority|due|deadline)\b)(.+?)\s+to\s+(.+)$/i, (m, c) => changeTo(m[1]!, m[2]!, c)],
   [/^prioriti[sz]e\s+(.+)$/i, (m, c) => onAny(m[1]!, c, update({ priority: 'high' }))],
   [/^deprioriti[sz]e\s+(.+)$/i, (m, c) => onAny(m[1]!, c, update({ priority: 'low' }))],
   [/^tag\s+(.+?)\s+(?:with|as)\s+(.+)$/i, (m, c) => retag(m[1]!, tagList(m[2]!), c, true)],
+  [/^(?:tag|label)\s+(.+?)\s+((?:#[\p{L}\p{N}_-]+[\s,]*)+)$/iu, (m, c) => retag(m[1]!, tagList(m[2]!), c, true)],
+  [/^add\s+((?:#[\p{L}\p{N}_-]+[\s,]*)+)\s+to\s+(.+)$/iu, (m, c) => retag(m[2]!, tagList(m[1]!), c, true)],
   [/^(?:untag|remove\s+(?:the\s+)?tags?)\s+(.+?)\s+from\s+(.+)$/i, (m, c) => retag(m[2]!, tagList(m[1]!), c, false)],
   [/^(?:add\s+(?:a\s+)?note\s+to|note\s+on|describe)\s+(.+?):\s*(.+)$/i, (m, c) => onAny(m[1]!, c, update({ description: m[2]!.trim() }))],
   [new RegExp(`^remind\\s+me\\s+(?:about|of)\\s+(.+?)\\s+(${offsetBefore})$`, 'i'), (m, c) => onAny(m[1]!, c, remind([{ offset: readOffset(m[2]!) }]))],

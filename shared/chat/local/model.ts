@@ -20,12 +20,20 @@ function recentTask(reply: ChatMessage | undefined): { id: string; title: string
   return undefined;
 }
 
+/** The list the previous reply showed and its next cursor, for "show more": the conversation keeps it. */
+function shownPage(reply: ChatMessage | undefined) {
+  const list = reply?.actions?.findLast((a) => a.tool === 'list_tasks' && !a.result.error);
+  if (!list) return undefined;
+  const { cursor: _, ...args } = list.args;
+  return { args, cursor: (list.result.next_cursor as string | null | undefined) ?? null };
+}
+
 export function createLocalModel(): ChatModel {
   return {
     name: 'local',
     async respond({ message, history, now, timeZone, tools }) {
       const last = history.findLast((m) => m.role === 'assistant');
-      const ctx = { now, timeZone, pending: last?.pending, recent: recentTask(last) };
+      const ctx = { now, timeZone, pending: last?.pending, recent: recentTask(last), page: shownPage(last) };
       let plan = parseMessage(message, ctx);
       if (plan.kind === 'lookup') plan = parseMessage(message, { ...ctx, tasks: (await listTasks(tools.ctx.actor.userId, candidates)).items });
       if (plan.kind === 'reply') return { reply: plan.text, pending: plan.pending };

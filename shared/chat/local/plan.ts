@@ -1,6 +1,6 @@
 import type { Pending, Planned } from '../messages.ts';
 import { type Candidate, matchTask } from './match.ts';
-import type { Clock } from './time.ts';
+import type { Clock } from './calendar.ts';
 import { label, quote } from '../wording.ts';
 
 /**
@@ -16,12 +16,20 @@ export interface ParseContext extends Clock {
   pending?: Pending | undefined;
   /** The task the previous turn acted on: what "it" means. */
   recent?: { id: string; title: string } | undefined;
+  /** The list the previous turn showed, and where its next page starts: what "show more" means. */
+  page?: { args: Record<string, unknown>; cursor: string | null } | undefined;
 }
 
 export type WithTasks = ParseContext & { tasks: Candidate[] };
 
 export const reply = (text: string, pending?: Pending): Plan => (pending ? { kind: 'reply', text, pending } : { kind: 'reply', text });
 export const act = (...actions: Planned[]): Plan => ({ kind: 'actions', actions });
+
+/** One short question with its candidates, numbered; the answer ("1", "the second", "yes" to a single one) picks a plan. */
+export function ask(question: string, choices: { label: string; actions: Planned[] }[]): Plan {
+  const listed = choices.length === 1 ? '' : ` ${choices.map((c, i) => `${i + 1}. ${c.label}`).join(' ')}`;
+  return reply(`${question}${listed}`, { actions: [], options: [], choices });
+}
 
 const pronoun = /^(?:it|that|this|that one|this one|that task|this task|the task|the last one|same one|)$/i;
 const shown = 5;

@@ -1,60 +1,10 @@
 import { TZDate } from '@date-fns/tz';
-import { addDays, addMinutes, addMonths, addWeeks, addYears, lastDayOfMonth, set } from 'date-fns';
+import { addDays, addMinutes, addMonths, addWeeks, lastDayOfMonth, set } from 'date-fns';
+import { type Clock, type Time, type When, amount, amountPattern, at, dateOf, monthFirst, monthIndex, monthPattern, nextMonthDay, nextWeekday, today, weekdayIndex, weekdayPattern } from './calendar.ts';
 
 // Dates and times in English, read in the user's time zone: "tomorrow 5pm", "next friday",
 // "in 2 hours", "on the 1st", "june 5", "2026-12-01 at 9". Pure: the clock is an argument. Weekdays
 // are never read from "sun", "sat" or "wed" alone: those are words in titles too.
-
-export interface Clock {
-  now: Date;
-  timeZone: string;
-}
-
-export interface Time {
-  hours: number;
-  minutes: number;
-}
-
-/** What a phrase said: a day, a time of day, or an exact instant ("in 2 hours"). */
-export interface When {
-  day?: TZDate;
-  time?: Time;
-  instant?: Date;
-}
-
-export const weekdayNames = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'] as const;
-const monthNames = ['january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december'];
-const numberWords: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, eleven: 11, twelve: 12 };
-
-export const weekdayPattern = 'sunday|mon(?:day)?|tue(?:s|sday)?|wednesday|thu(?:r|rs|rsday)?|fri(?:day)?|saturday';
-const monthPattern = 'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?';
-export const amountPattern = '\\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve';
-
-export const weekdayIndex = (name: string): number => weekdayNames.findIndex((w) => w.startsWith(name.toLowerCase().slice(0, 3)));
-const monthIndex = (name: string): number => monthNames.findIndex((m) => m.startsWith(name.toLowerCase().slice(0, 3)));
-export const amount = (word: string): number => numberWords[word.toLowerCase()] ?? Number(word);
-
-export const today = (clock: Clock): TZDate => set(new TZDate(clock.now, clock.timeZone), { hours: 0, minutes: 0, seconds: 0, milliseconds: 0 });
-const at = (day: TZDate, time: Time): TZDate => set(day, { hours: time.hours, minutes: time.minutes, seconds: 0, milliseconds: 0 });
-
-/** The first day after `from` (or `from` itself when `inclusive`) that falls on the weekday. */
-export function nextWeekday(from: TZDate, weekday: number, inclusive = false): TZDate {
-  const ahead = (weekday - from.getDay() + 7) % 7;
-  return addDays(from, ahead === 0 && !inclusive ? 7 : ahead);
-}
-
-/** The next day of month `n` (-1: the last) on or after `from`, in a month that has it (31 skips April). */
-export function nextMonthDay(from: TZDate, n: number): TZDate {
-  for (let i = 0; i < 24; i++) {
-    const month: TZDate = addMonths(set(from, { date: 1 }), i);
-    const last = lastDayOfMonth(month).getDate();
-    const date = n === -1 ? last : n;
-    if (date > last) continue;
-    const day = set(month, { date });
-    if (day >= from) return day;
-  }
-  return from;
-}
 
 interface Matcher {
   pattern: RegExp;
@@ -71,50 +21,82 @@ const clockTime = (h: number, min: number, meridiem?: string): Time | null => {
   return hours <= 23 && min <= 59 ? { hours, minutes: min } : null;
 };
 
+// Words that lead into a date and go with it: "before jan 15", "by friday", "due tomorrow".
+const lead = '(?:(?:on|by|due|before|until|till|no\\s+later\\s+than)\\s+)?';
+// A part of the day said right after the day: "monday morning", "tomorrow evening".
+const part = '(?:\\s+(morning|afternoon|evening|night))?';
+const withPart = (day: TZDate, word: string | undefined): When => (word ? { day, time: partOfDay(word) } : { day });
+
+const holidays: [RegExp, number, number][] = [
+  [/christmas\s+eve|xmas\s+eve/, 11, 24],
+  [/new\s+year'?s\s+eve|nye/, 11, 31],
+  [/new\s+year'?s(?:\s+day)?/, 0, 1],
+  [/christmas(?:\s+day)?|xmas/, 11, 25],
+  [/halloween/, 9, 31],
+  [/valentine'?s(?:\s+day)?/, 1, 14],
+];
+const holidayPattern = holidays.map(([p]) => p.source).join('|');
+
 const dayMatchers: Matcher[] = [
-  { pattern: /\b(?:on\s+)?(\d{4})-(\d{2})-(\d{2})\b/i, read: (m, c) => dateOf(c, Number(m[1]), Number(m[2]) - 1, Number(m[3])) },
-  { pattern: /\b(?:the\s+)?day\s+after\s+tomorrow\b/i, read: (_m, c) => ({ day: addDays(today(c), 2) }) },
-  { pattern: /\b(?:by\s+|due\s+)?(?:tomorrow|tmrw|tmr)\b/i, read: (_m, c) => ({ day: addDays(today(c), 1) }) },
-  { pattern: /\b(?:by\s+|due\s+)?tonight\b/i, read: (_m, c) => ({ day: today(c), time: { hours: 20, minutes: 0 } }) },
-  { pattern: /\b(?:by\s+|due\s+)?today\b/i, read: (_m, c) => ({ day: today(c) }) },
-  { pattern: /\bthis\s+(morning|afternoon|evening)\b/i, read: (m, c) => ({ day: today(c), time: partOfDay(m[1]!) }) },
-  { pattern: /\b(?:by\s+)?next\s+week\b/i, read: (_m, c) => ({ day: nextWeekday(today(c), 1) }) },
-  { pattern: /\b(?:by\s+)?next\s+month\b/i, read: (_m, c) => ({ day: set(addMonths(today(c), 1), { date: 1 }) }) },
-  { pattern: /\b(?:by\s+|on\s+)?(?:this\s+)?weekend\b/i, read: (_m, c) => ({ day: nextWeekday(today(c), 6, true) }) },
+  { pattern: new RegExp(`\\b${lead}(\\d{4})-(\\d{2})-(\\d{2})\\b`, 'i'), read: (m, c) => dateOf(c, Number(m[1]), Number(m[2]) - 1, Number(m[3])) },
   {
-    pattern: new RegExp(`\\bin\\s+(${amountPattern})\\s+(minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\\b`, 'i'),
+    pattern: new RegExp(`(?<![\\d/.])${lead}(\\d{1,2})/(\\d{1,2})(?:/(\\d{4}|\\d{2}))?(?![\\d/])`, 'i'),
+    read: (m, c) => numericDate(c, Number(m[1]), Number(m[2]), m[3]),
+  },
+  // "15.1." and "15.01.2027" (a dot date needs its closing dot, or ends the message: "at 9.30" is a time).
+  {
+    pattern: new RegExp(`(?<![\\d/.]|\\bat\\s)${lead}(\\d{1,2})\\.(\\d{1,2})(?:\\.(\\d{4})?(?!\\d)|$)`, 'i'),
+    read: (m, c) => dateOf(c, m[3] ? Number(m[3]) : undefined, Number(m[2]) - 1, Number(m[1])),
+  },
+  { pattern: new RegExp(`\\b(?:the\\s+)?day\\s+after\\s+tomorrow${part}\\b`, 'i'), read: (m, c) => withPart(addDays(today(c), 2), m[1]) },
+  { pattern: new RegExp(`\\b${lead}(?:tomorrow|tmrw|tmr|tmrow)${part}\\b`, 'i'), read: (m, c) => withPart(addDays(today(c), 1), m[1]) },
+  { pattern: new RegExp(`\\b${lead}yesterday${part}\\b`, 'i'), read: (m, c) => withPart(addDays(today(c), -1), m[1]) },
+  { pattern: /\b(?:by\s+|due\s+)?tonight\b/i, read: (_m, c) => ({ day: today(c), time: { hours: 20, minutes: 0 } }) },
+  { pattern: new RegExp(`\\b${lead}today${part}\\b`, 'i'), read: (m, c) => withPart(today(c), m[1]) },
+  { pattern: /\bthis\s+(morning|afternoon|evening)\b/i, read: (m, c) => ({ day: today(c), time: partOfDay(m[1]!) }) },
+  { pattern: /\b(?:by\s+|before\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?month\b/i, read: (_m, c) => ({ day: lastDayOfMonth(today(c)) }) },
+  { pattern: /\b(?:by\s+|before\s+)?(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?year\b/i, read: (_m, c) => dateOf(c, undefined, 11, 31) },
+  { pattern: new RegExp(`\\b${lead}(${holidayPattern})\\b`, 'i'), read: (m, c) => holiday(c, m[1]!) },
+  { pattern: /\b(?:by\s+|before\s+)?next\s+week\b/i, read: (_m, c) => ({ day: nextWeekday(today(c), 1) }) },
+  { pattern: /\b(?:by\s+|before\s+)?next\s+month\b/i, read: (_m, c) => ({ day: set(addMonths(today(c), 1), { date: 1 }) }) },
+  { pattern: /\b(?:by\s+|on\s+|before\s+)?(?:this\s+|the\s+)?weekend\b/i, read: (_m, c) => ({ day: nextWeekday(today(c), 6, true) }) },
+  {
+    pattern: new RegExp(`\\b(?:in|within)\\s+(${amountPattern})\\s+(minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\\b`, 'i'),
     read: (m, c) => relative(c, amount(m[1]!), m[2]!.toLowerCase()),
   },
   { pattern: /\bin\s+half\s+an\s+hour\b/i, read: (_m, c) => ({ instant: addMinutes(c.now, 30) }) },
   { pattern: /\bin\s+an?\s+hour\b/i, read: (_m, c) => ({ instant: addMinutes(c.now, 60) }) },
   {
-    pattern: new RegExp(`\\b(?:on\\s+|by\\s+|due\\s+)?(?:this\\s+|next\\s+)?(${weekdayPattern})\\b`, 'i'),
-    read: (m, c) => ({ day: nextWeekday(today(c), weekdayIndex(m[1]!)) }),
+    pattern: new RegExp(`\\b${lead}(?:this\\s+|next\\s+|coming\\s+)?(${weekdayPattern})\\b${part}`, 'i'),
+    read: (m, c) => withPart(nextWeekday(today(c), weekdayIndex(m[1]!)), m[2]),
   },
   {
-    pattern: new RegExp(`\\b(?:on\\s+|by\\s+)?(${monthPattern})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s+(\\d{4}))?\\b`, 'i'),
+    pattern: new RegExp(`\\b${lead}(${monthPattern})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s+(\\d{4}))?\\b(?!\\s*(?::|am|pm))`, 'i'),
     read: (m, c) => dateOf(c, m[3] ? Number(m[3]) : undefined, monthIndex(m[1]!), Number(m[2])),
   },
   {
-    pattern: new RegExp(`\\b(?:on\\s+|by\\s+)?(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?(${monthPattern})\\b(?:\\s+(\\d{4}))?`, 'i'),
+    pattern: new RegExp(`\\b${lead}(?:the\\s+)?(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?(${monthPattern})\\b(?:\\s+(\\d{4}))?`, 'i'),
     read: (m, c) => dateOf(c, m[3] ? Number(m[3]) : undefined, monthIndex(m[2]!), Number(m[1])),
   },
   {
-    pattern: /\b(?:on\s+|by\s+)?the\s+(\d{1,2})(st|nd|rd|th)\b/i,
+    pattern: new RegExp(`\\b${lead}the\\s+(\\d{1,2})(st|nd|rd|th)\\b`, 'i'),
     read: (m, c) => (Number(m[1]) >= 1 && Number(m[1]) <= 31 ? { day: nextMonthDay(today(c), Number(m[1])) } : null),
   },
 ];
 
 const timeMatchers: Matcher[] = [
-  { pattern: /\b(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)(?![\w])/i, read: (m) => timeOnly(clockTime(Number(m[1]), Number(m[2] ?? 0), m[3])) },
-  { pattern: /\b(?:at\s+)?(\d{1,2}):(\d{2})\b/i, read: (m) => timeOnly(clockTime(Number(m[1]), Number(m[2]))) },
+  { pattern: /\b(?:at\s+|by\s+|before\s+)?(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)(?![\w])/i, read: (m) => timeOnly(clockTime(Number(m[1]), Number(m[2] ?? 0), m[3])) },
+  { pattern: /\b(?:at\s+|by\s+|before\s+)?(\d{1,2}):(\d{2})\b/i, read: (m) => timeOnly(clockTime(Number(m[1]), Number(m[2]))) },
+  { pattern: /\b(?:at\s+)?(\d{1,2})(?:h(\d{2})?|\s+o['’]?clock)\b/i, read: (m) => timeOnly(clockTime(Number(m[1]), Number(m[2] ?? 0))) },
+  { pattern: /\bat\s+(\d{1,2})\.(\d{2})\b/i, read: (m) => timeOnly(clockTime(Number(m[1]), Number(m[2]))) },
   { pattern: /\bat\s+(\d{1,2})\b(?!\s*(?:st|nd|rd|th|%))/i, read: (m) => timeOnly(clockTime(Number(m[1]), 0)) },
   { pattern: /\b(?:at\s+)?(?:noon|midday)\b/i, read: () => ({ time: { hours: 12, minutes: 0 } }) },
-  { pattern: /\bin\s+the\s+(morning|afternoon|evening)\b/i, read: (m) => ({ time: partOfDay(m[1]!) }) },
+  { pattern: /\b(?:by\s+)?(?:eod|end\s+of\s+(?:the\s+)?day|cob|close\s+of\s+business)\b/i, read: () => ({ time: { hours: 17, minutes: 0 } }) },
+  { pattern: /\bin\s+the\s+(morning|afternoon|evening|night)\b/i, read: (m) => ({ time: partOfDay(m[1]!) }) },
 ];
 
 function partOfDay(part: string): Time {
-  return { morning: { hours: 9, minutes: 0 }, afternoon: { hours: 14, minutes: 0 }, evening: { hours: 18, minutes: 0 } }[part.toLowerCase()]!;
+  return { morning: { hours: 9, minutes: 0 }, afternoon: { hours: 14, minutes: 0 }, evening: { hours: 18, minutes: 0 }, night: { hours: 20, minutes: 0 } }[part.toLowerCase()]!;
 }
 
 const timeOnly = (time: Time | null): When | null => (time ? { time } : null);
@@ -127,13 +109,23 @@ function relative(clock: Clock, n: number, unit: string): When {
   return { day: addMonths(today(clock), n) };
 }
 
-/** A calendar date; without a year, the next one to come (today counts). Invalid dates read as nothing. */
-function dateOf(clock: Clock, year: number | undefined, month: number, date: number): When | null {
-  const base = today(clock);
-  let day = set(base, { year: year ?? base.getFullYear(), month, date });
-  if (day.getMonth() !== month || day.getDate() !== date) return null;
-  if (year === undefined && day < base) day = addYears(day, 1);
-  return { day };
+
+/** "03/04", "15.1.", "12/25/2026": in the zone's order, unless only the other order is a date. */
+function numericDate(clock: Clock, a: number, b: number, yearText: string | undefined): When | null {
+  const year = yearText === undefined ? undefined : yearText.length === 2 ? 2000 + Number(yearText) : Number(yearText);
+  const [first, second] = monthFirst(clock.timeZone) ? [[b, a], [a, b]] : [[a, b], [b, a]];
+  for (const [date, month] of [first, second]) {
+    if (month! >= 1 && month! <= 12) {
+      const when = dateOf(clock, year, month! - 1, date!);
+      if (when) return when;
+    }
+  }
+  return null;
+}
+
+function holiday(clock: Clock, name: string): When | null {
+  const [, month, date] = holidays.find(([p]) => new RegExp(`^(?:${p.source})$`, 'i').test(name))!;
+  return dateOf(clock, undefined, month, date);
 }
 
 export const defaultTime: Time = { hours: 9, minutes: 0 };
@@ -148,7 +140,7 @@ export function resolve(when: When, clock: Clock): Date {
   if (when.day && when.time) return at(when.day, when.time);
   if (when.day) {
     const morning = at(when.day, defaultTime);
-    return morning > now ? morning : at(when.day, { hours: 23, minutes: 59 });
+    return morning > now || when.day < today(clock) ? morning : at(when.day, { hours: 23, minutes: 59 });
   }
   const time = when.time ?? defaultTime;
   const candidate = at(today(clock), time);
