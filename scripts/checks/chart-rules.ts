@@ -2,6 +2,8 @@
 // still breaks a cluster. Pure functions over the objects `helm template` prints; test/chart-rules
 // applies them to every values file, and to a fixture each that must fail.
 
+import { maxWaitSeconds } from '../../shared/domain/sync.ts';
+
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- manifests are read freely
 
 export interface RuleFinding {
@@ -10,10 +12,10 @@ export interface RuleFinding {
   message: string;
 }
 
-// The longest a function holds a request on purpose: GET /api/sync's long-poll waits up to 25 s.
+// The longest a function holds a request on purpose: GET /api/sync's long-poll (its `wait` cap).
 // Every timeout on a public request's way (Gateway route, Knative revision) must exceed it by the
 // margin, or the poll is cut into a 504.
-export const longestHoldSeconds = 25;
+export const longestHoldSeconds = maxWaitSeconds;
 export const timeoutMarginSeconds = 10;
 
 // kube-prometheus-stack's Prometheus selects PodMonitors and PrometheusRules by the label
@@ -52,7 +54,8 @@ const isKsvc = (o: Obj) => o.apiVersion === 'serving.knative.dev/v1' && o.kind =
 const annotations = (svc: Obj): Record<string, string> => svc.spec?.template?.metadata?.annotations ?? {};
 const hasSidecar = (svc: Obj) => annotations(svc)['dapr.io/enabled'] === 'true';
 const backendRules = (route: Obj): Obj[] => ((route.spec?.rules ?? []) as Obj[]).filter((r) => (r.backendRefs ?? []).length > 0);
-const seconds = (duration: string): number => {
+/** Gateway API durations as seconds ("60s", "1m30s", "500ms"). */
+export const seconds = (duration: string): number => {
   let total = 0;
   for (const [, n, unit] of duration.matchAll(/([\d.]+)(ms|s|m|h)/g)) total += Number(n) * { ms: 0.001, s: 1, m: 60, h: 3600 }[unit as 'ms' | 's' | 'm' | 'h'];
   return total;
