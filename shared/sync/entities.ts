@@ -16,8 +16,22 @@ interface Kind {
 }
 
 const byId = <T extends { id: string }>(items: T[]) => new Map(items.map((i) => [i.id, i]));
-const idsOf = (rows: { id: string }[]) => rows.map((r) => r.id);
-const from = (after: string | null) => after ?? '00000000-0000-0000-0000-000000000000';
+const nil = '00000000-0000-0000-0000-000000000000';
+
+/** A snapshot's page of one table's ids: the user's rows (those `only` keeps) after `after`, in id order. */
+const idsIn =
+  (table: 'tags' | 'tasks' | 'reminders' | 'notifications', only?: (tx: Tx) => postgres.PendingQuery<postgres.Row[]>): Kind['ids'] =>
+  async (tx, userId, after, limit) => {
+    const rows = await tx<{ id: string }[]>`
+      select id
+      from ${tx(table)}
+      where user_id = ${userId}
+        ${only ? only(tx) : tx``}
+        and id > ${after ?? nil}::uuid
+      order by id
+      limit ${limit}`;
+    return rows.map((r) => r.id);
+  };
 
 // The order a snapshot goes through them: settings and tags first, so a task's tags and a
 // reminder's task are known by the time they arrive.
@@ -27,23 +41,11 @@ export const kinds: Record<SyncEntity, Kind> = {
     load: async (tx, userId) => new Map([['me', await getSettings(userId, tx)]]),
   },
   tag: {
-    ids: async (tx, userId, after, limit) => idsOf(await tx<{ id: string }[]>`
-      select id
-      from tags
-      where user_id = ${userId}
-        and id > ${from(after)}::uuid
-      order by id
-      limit ${limit}`),
+    ids: idsIn('tags'),
     load: async (tx, userId, ids) => byId(await selectTags(tx, userId, tx`and g.id = any(${ids}::uuid[])`)),
   },
   task: {
-    ids: async (tx, userId, after, limit) => idsOf(await tx<{ id: string }[]>`
-      select id
-      from tasks
-      where user_id = ${userId}
-        and id > ${from(after)}::uuid
-      order by id
-      limit ${limit}`),
+    ids: idsIn('tasks'),
     load: async (tx, userId, ids) => {
       const rows = await tx<TaskRow[]>`
         select ${taskColumns()}
@@ -54,24 +56,11 @@ export const kinds: Record<SyncEntity, Kind> = {
     },
   },
   reminder: {
-    ids: async (tx, userId, after, limit) => idsOf(await tx<{ id: string }[]>`
-      select id
-      from reminders
-      where user_id = ${userId}
-        and id > ${from(after)}::uuid
-      order by id
-      limit ${limit}`),
+    ids: idsIn('reminders'),
     load: async (tx, userId, ids) => byId(await remindersByIds(tx, userId, ids)),
   },
   notification: {
-    ids: async (tx, userId, after, limit) => idsOf(await tx<{ id: string }[]>`
-      select id
-      from notifications
-      where user_id = ${userId}
-        and channel = 'in_app'
-        and id > ${from(after)}::uuid
-      order by id
-      limit ${limit}`),
+    ids: idsIn('notifications', (tx) => tx`and channel = 'in_app'`),
     load: async (tx, userId, ids) => byId(await inAppByIds(tx, userId, ids)),
   },
 };
