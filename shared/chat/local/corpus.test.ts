@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { tools } from '../tools.ts';
-import { type Case, berlin, corpusTasks, newYork, quoted, recent, unseen } from './corpus.ts';
+import { type Case, corpusClock, corpusTasks, corpusZones as zones, quoted, recent } from './corpus.ts';
 import { type ParseContext, type Plan, parseMessage } from './parse.ts';
 
 // The corpus against the parser: every quoted phrasing passes, and at least 95% of all of them.
 
-const now = new Date('2026-11-23T10:00:00Z');
-const zones: [string, Case[]][] = [
-  ['Europe/Berlin', [...quoted, ...berlin, ...unseen]],
-  ['America/New_York', newYork],
-];
-const context = (timeZone: string): ParseContext => ({ now: timeZone === 'America/New_York' ? new Date('2026-11-23T15:00:00Z') : now, timeZone, tasks: corpusTasks, recent });
+const { now } = corpusClock('Europe/Berlin');
+const context = (timeZone: string): ParseContext => ({ ...corpusClock(timeZone), tasks: corpusTasks, recent });
 
 /** Why a case fails, or null when the plan is exactly the expected one. */
 function failure([message, expected]: Case, ctx: ParseContext): string | null {

@@ -38,7 +38,7 @@ const adder = (timeZone: string) => (title: string, due?: string, extra: Extra =
   });
 const add = adder('Europe/Berlin');
 const addNY = adder('America/New_York');
-const list = (args: Record<string, string>): Expected => plan({ tool: 'list_tasks', args: { ...args, sort: 'due_at', limit: '20' } });
+const list = (args: Record<string, string>): Expected => plan({ tool: 'list_tasks', args: { ...args, sort: 'due_at', limit: 20 } });
 const update = (n: number, changes: Record<string, unknown>): Expected => plan({ tool: 'update_task', args: { task_id: id(n), changes } });
 const complete = (n: number, completed = true): Expected => plan({ tool: 'complete_task', args: { task_id: id(n), completed } });
 const remove = (n: number): Expected => plan({ tool: 'delete_task', args: { task_id: id(n) } });
@@ -494,3 +494,12 @@ export const newYork: Case[] = [
   ['add pay bills end of the month', addNY('pay bills', N('11-30'))],
   ['add q4 review next week #work', addNY('q4 review', N('11-30'), { tags: ['work'] })],
 ];
+
+/** The whole corpus by the zone its clock is in. */
+export const corpusZones: [timeZone: string, cases: Case[]][] = [
+  ['Europe/Berlin', [...quoted, ...berlin, ...unseen]],
+  ['America/New_York', newYork],
+];
+
+/** The clock and the tasks a corpus phrasing is read with in its zone. */
+export const corpusClock = (timeZone: string) => ({ now: new Date(timeZone === 'America/New_York' ? '2026-11-23T15:00:00Z' : '2026-11-23T10:00:00Z'), timeZone });

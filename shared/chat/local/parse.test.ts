@@ -31,7 +31,7 @@ const ctx: ParseContext = { now: new Date('2026-11-23T10:00:00Z'), timeZone: 'Eu
 const tz = 'Europe/Berlin';
 const acts = (...actions: Planned[]): Plan => ({ kind: 'actions', actions });
 const add = (args: Record<string, unknown>) => acts({ tool: 'add_task', args });
-const list = (args: Record<string, string>) => acts({ tool: 'list_tasks', args: { ...args, sort: 'due_at', limit: '20' } });
+const list = (args: Record<string, string>) => acts({ tool: 'list_tasks', args: { ...args, sort: 'due_at', limit: 20 } });
 const update = (n: number, changes: Record<string, unknown>) => acts({ tool: 'update_task', args: { task_id: id(n), changes } });
 const complete = (n: number, completed = true) => acts({ tool: 'complete_task', args: { task_id: id(n), completed } });
 const remove = (n: number) => acts({ tool: 'delete_task', args: { task_id: id(n) } });

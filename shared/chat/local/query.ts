@@ -55,5 +55,6 @@ export function parseList(text: string, asked: boolean, ctx: ParseContext): Plan
   const filtered = Object.keys(args).length > 0;
   const q = about?.[1] ?? (!filtered ? find?.[1] : undefined);
   if (q && /[\p{L}\p{N}]/u.test(q)) args.q = q.replace(/^the\s+/i, '');
-  return act({ tool: 'list_tasks', args: { ...args, sort: 'due_at', limit: '20' } });
+  // A number, as the declared parameters schema says (the HTTP query's string would do for zod alone).
+  return act({ tool: 'list_tasks', args: { ...args, sort: 'due_at', limit: 20 } });
 }
