@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { db } from '../db/client.ts';
 import { cloudEvent } from './cloudevent.ts';
-import { createLocalTransport, type Subscriber } from './local.ts';
+import type { Subscriber } from './batch.ts';
+import { createLocalTransport } from './local.ts';
 import type { Outcome } from './transport.ts';
 
 const sql = db();
