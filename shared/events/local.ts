@@ -2,6 +2,9 @@ import { type Delivery, type Subscriber, batchHandler, unfinished } from './batc
 import { recordDeadLetter } from './dead-letters.ts';
 import type { Envelope, Transport } from './transport.ts';
 
+// Where Subscriber lived before batches; kept so that code importing it from here still builds.
+export type { Subscriber } from './batch.ts';
+
 interface Options {
   subscribers: Subscriber[];
   maxAttempts?: number;
