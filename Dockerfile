@@ -15,8 +15,13 @@ COPY . .
 RUN scripts/build-image-steps.sh /out
 
 FROM ${NODE_IMAGE}
+# The compile cache the build wrote (scripts/bundle/compile-cache.ts): a cold start reads V8's
+# compiled code instead of compiling the bundle. Portable: it was written under /out, read here.
+# Read-only to the process, like the code: a function cannot rewrite what another one loads.
 ENV NODE_ENV=production \
-    PORT=8080
+    PORT=8080 \
+    NODE_COMPILE_CACHE=/app/compile-cache \
+    NODE_COMPILE_CACHE_PORTABLE=1
 WORKDIR /app
 # Owned by root and read-only to the process: a compromised function cannot rewrite its own code.
 COPY --from=build /out/ ./

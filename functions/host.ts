@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { signDevToken, userIdPattern } from '../shared/auth/jwt.ts';
 import { getConfig } from '../shared/config.ts';
 import { DaprSubscription, type EventFunction, daprSubscription } from '../shared/events/function.ts';
-import type { Subscriber } from '../shared/events/local.ts';
+import type { Subscriber } from '../shared/events/batch.ts';
 import { type AnyRoute, type HttpHandler, createHandler, route } from '../shared/http/index.ts';
 import { openApiDocument } from '../shared/http/openapi.ts';
 import { type CronFunction, catalog } from './catalog.ts';

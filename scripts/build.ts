@@ -2,7 +2,8 @@
 // source maps), which registers the function with functions-framework and, run as `node
 // dist/<name>/index.js`, serves it on PORT. Also dist/migrate.js and dist/migrations/*.sql for the
 // chart's migration Job. `-- --packages=external` leaves node_modules packages out of the bundles
-// (for bench/cold-start's comparison); `-- --outdir=DIR` builds elsewhere.
+// (for bench/cold-start's comparison); `-- --outdir=DIR` builds elsewhere; `-- --metafile=FILE` writes
+// esbuild's metafile of the functions' build (what each output holds: esbuild's analyzer reads it).
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,7 +96,11 @@ function startBytes(meta: Metafile, entryFile: string): number {
   return visit(entryFile);
 }
 
-export async function buildAll({ outdir = path.join(root, 'dist'), packages = 'bundle' }: { outdir?: string; packages?: Packages } = {}): Promise<BuildResult> {
+export async function buildAll({
+  outdir = path.join(root, 'dist'),
+  packages = 'bundle',
+  metafile,
+}: { outdir?: string; packages?: Packages; metafile?: string } = {}): Promise<BuildResult> {
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
   const names = catalog.map((e) => e.name);
@@ -111,6 +116,7 @@ export async function buildAll({ outdir = path.join(root, 'dist'), packages = 'b
     plugins: [entries(names), ...(packages === 'bundle' ? [trimmed] : [])],
   });
   checkInputs('the functions', result.metafile);
+  if (metafile) await writeFile(metafile, JSON.stringify(result.metafile));
   const functions = catalog.map((entry) => ({ name: entry.name, trigger: entry.trigger, startBytes: startBytes(result.metafile!, path.join(outdir, entry.name, 'index.js')) }));
   const migrate = await build({ ...common(packages), entryPoints: [path.join(root, 'scripts/bundle/migrate.ts')], outfile: path.join(outdir, 'migrate.js') });
   checkInputs('migrate', migrate.metafile);
@@ -123,10 +129,14 @@ export async function buildAll({ outdir = path.join(root, 'dist'), packages = 'b
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  const { values } = parseArgs({ options: { packages: { type: 'string', default: 'bundle' }, outdir: { type: 'string' } } });
+  const { values } = parseArgs({ options: { packages: { type: 'string', default: 'bundle' }, outdir: { type: 'string' }, metafile: { type: 'string' } } });
   if (values.packages !== 'bundle' && values.packages !== 'external') throw new Error('--packages is bundle or external');
   const started = performance.now();
-  const result = await buildAll({ packages: values.packages, ...(values.outdir ? { outdir: path.resolve(values.outdir) } : {}) });
+  const result = await buildAll({
+    packages: values.packages,
+    ...(values.outdir ? { outdir: path.resolve(values.outdir) } : {}),
+    ...(values.metafile ? { metafile: path.resolve(values.metafile) } : {}),
+  });
   for (const f of result.functions) {
     process.stdout.write(`[build] ${path.relative(process.cwd(), result.outdir)}/${f.name}/index.js  ${(f.startBytes / 1024).toFixed(0)} KiB loaded at start\n`);
   }

@@ -28,6 +28,7 @@ import { createRuntime } from '../../shared/runtime/runtime.ts';
 import { freePort } from '../../test/free-port.ts';
 import { startRedis } from '../../test/redis-server.ts';
 import { startUpstashRestServer } from '../../test/upstash-rest-server.ts';
+import { report } from '../figures.ts';
 
 const [iterations = 1000] = process.argv.slice(2).map(Number);
 const warmup = 100;
@@ -181,6 +182,14 @@ await db.stop();
 await rm(dir, { recursive: true, force: true });
 
 const ms = (n: number) => n.toFixed(2);
+const turnRows = results.filter((r) => r.section === 'turn').flatMap((r) => r.rows);
+const inProcess = turnRows.find((r) => r.name.includes('in process'));
+report('chat', [
+  ...results.filter((r) => r.section !== 'turn').flatMap(({ section, rows }) =>
+    rows.filter((r) => r.name.includes('load + append')).map((r) => ({ measure: `${section}: ${r.name} p99`, figure: `${ms(r.p99)} ms (p50 ${ms(r.p50)})`, target: '≤ 5 ms', met: r.p99 <= 5 })),
+  ),
+  ...(inProcess ? [{ measure: 'chat turn without the model, p99', figure: `${ms(inProcess.p99)} ms (p50 ${ms(inProcess.p50)})`, target: '≤ 20 ms', met: inProcess.p99 <= 20 }] : []),
+]);
 // The machine is shared: its load at the end says how much else ran beside the bench.
 const load = loadavg().map((l) => l.toFixed(1)).join(' ');
 const cpu = cpus();

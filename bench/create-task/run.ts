@@ -14,6 +14,7 @@ import { startEmbeddedPostgres } from '../../shared/db/embedded.ts';
 import { migrate } from '../../shared/db/migrate.ts';
 import { freePort } from '../../test/free-port.ts';
 import { exited } from '../../test/processes.ts';
+import { report } from '../figures.ts';
 
 const [seconds = 10, connections = 16, rounds = 5] = process.argv.slice(2).map(Number);
 const step = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
@@ -123,6 +124,11 @@ try {
       '',
     ].join('\n'),
   );
+  const pct = (r: Figures) => `${((r.rps / floor.rps) * 100).toFixed(1)}%`;
+  report('create-task', [
+    { measure: 'POST /api/tasks as npm start runs it / floor', figure: `${taskfn.rps.toFixed(0)} vs ${floor.rps.toFixed(0)} req/s = ${pct(taskfn)} (rounds ${perRound(taskfnRuns)})`, target: '≥ 85%', met: taskfn.rps >= 0.85 * floor.rps },
+    { measure: 'POST /api/tasks, events relayed elsewhere / floor', figure: `${elsewhere.rps.toFixed(0)} vs ${floor.rps.toFixed(0)} req/s = ${pct(elsewhere)} (rounds ${perRound(elsewhereRuns)})`, target: '≥ 95%', met: elsewhere.rps >= 0.95 * floor.rps },
+  ]);
 } finally {
   await admin.end();
   await db.stop();

@@ -15,6 +15,7 @@ import { freePort } from '../../test/free-port.ts';
 import { daprdBinary, startDaprd } from '../../test/dapr/daprd.ts';
 import { componentsDir, configFile, daprWorkdir, localAddresses, localResources, startLocalKafka, startLocalRedis } from '../../test/dapr/stack.ts';
 import { RespConnection } from '../../test/resp.ts';
+import { report } from '../figures.ts';
 
 const [events = 500, states = 1000] = process.argv.slice(2).map(Number);
 const warmup = 50;
@@ -184,6 +185,15 @@ try {
       `Floor of any HTTP hop, fetch → a bare node:http server answering 204 on loopback: p50 ${f(httpFloor.p50)} ms, p99 ${f(httpFloor.p99)} ms.`,
       '',
     ].join('\n'),
+  );
+  const perHop = (dapr: { p50: number }, base: { p50: number }, hops: number) => (dapr.p50 - base.p50) / hops;
+  report(
+    'dapr',
+    [
+      { label: 'publish → handler', added: perHop(viaDapr, direct, 2) },
+      { label: 'state save', added: perHop(daprSave, redisSet, 1) },
+      { label: 'state get', added: perHop(daprGet, redisGet, 1) },
+    ].map(({ label, added }) => ({ measure: `Dapr hop, ${label}: added at p50`, figure: `${f(added)} ms`, target: '≤ 2 ms', met: added <= 2 })),
   );
 } finally {
   for (const stop of cleanup.reverse()) await stop().catch(() => {});

@@ -17,6 +17,7 @@ import { freePort } from '../../test/free-port.ts';
 import { tokenFor } from '../../test/helpers.ts';
 import { startKafka } from '../../test/kafka-broker.ts';
 import { exited } from '../../test/processes.ts';
+import { report } from '../figures.ts';
 
 const [samples = 300, bulk = 5000] = process.argv.slice(2).map(Number);
 const step = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
@@ -178,6 +179,11 @@ try {
       '',
     ].join('\n'),
   );
+  report('events', [
+    { measure: 'POST returned → activity row p99, local transport', figure: `${f(local.p99)} ms (p50 ${f(local.p50)})`, target: '≤ 8 ms', met: local.p99 <= 8 },
+    { measure: 'POST returned → activity row p99, Kafka transport', figure: `${f(viaKafka.p99)} ms vs floor ${f(raw.p99)} ms`, target: '≤ 1.5 × floor', met: viaKafka.p99 <= 1.5 * raw.p99 },
+    { measure: `events consumed/s, ${bulk} queued, local / Kafka`, figure: `${local.rate.toFixed(0)} / ${viaKafka.rate.toFixed(0)}`, target: '', met: null },
+  ]);
 } finally {
   await sql.end();
   await broker.destroy();

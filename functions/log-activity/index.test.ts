@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { db } from '../../shared/db/client.ts';
 import { taskEvent } from '../../shared/events/task-events.ts';
+import { logActivity } from './index.ts';
 import { clientFor, eventually, loadHost, request, serve } from '../../test/helpers.ts';
 
 const sql = db();
@@ -85,6 +86,18 @@ describe('log-activity', () => {
     const next = createdEvent().event;
     assert.deepEqual((await deliver(next)).body, { status: 'SUCCESS' });
     assert.equal((await activityRows(next.id)).length, 1);
+  });
+
+  it('records a batch in one pass: one row per event however often it repeats, the poison event dead-lettered', async () => {
+    const events = Array.from({ length: 50 }, () => createdEvent().event);
+    const poison = { ...createdEvent().event, id: randomUUID(), data: { user_id: 'x' } };
+    const batch = [...events, events[0]!, poison, events[1]!].map((event) => ({ key: event.partitionkey ?? '', event }));
+    const outcomes = await logActivity.subscriber.handleBatch!(batch);
+    assert.deepEqual(outcomes, [...events.map(() => 'SUCCESS'), 'SUCCESS', 'DROP', 'SUCCESS']);
+    const [rows] = await sql`select count(*)::int as n from activity_log where event_id = any(${events.map((e) => e.id)})`;
+    assert.equal(rows!.n, 50);
+    const [dead] = await sql`select consumer from dead_letters where event_id = ${poison.id}`;
+    assert.equal(dead!.consumer, 'log-activity');
   });
 
   it('takes a structured (Dapr) and a binary (Knative) CloudEvent alike', async () => {

@@ -5,38 +5,59 @@ import { type Tx, db } from './client.ts';
 import { decodeCursor, pageOf, timeCursor } from './cursor.ts';
 
 /**
- * True the first time `consumer` sees `eventId`, in the caller's transaction: the effect and this
- * record commit together, so a redelivered event finds the record and changes nothing.
+ * The ids among `eventIds` that `consumer` sees for the first time, recorded in the caller's
+ * transaction with one statement: the effects and this record commit together, so a redelivered
+ * event finds the record and changes nothing. An id repeated within the list counts once.
  */
-export async function firstDelivery(tx: Tx, consumer: string, eventId: string): Promise<boolean> {
-  const rows = await tx`
+export async function firstDeliveries(tx: Tx, consumer: string, eventIds: string[]): Promise<Set<string>> {
+  if (eventIds.length === 0) return new Set();
+  const rows = await tx<{ event_id: string }[]>`
     insert into processed_events (consumer, event_id)
-    values (${consumer}, ${eventId})
+    select ${consumer}, id
+    from unnest(${eventIds}::text[]) as u(id)
     on conflict do nothing
     returning event_id`;
-  return rows.length === 1;
+  return new Set(rows.map((r) => r.event_id));
 }
 
-/** Appends one task event to its user's activity log, once however often it is delivered. */
-export async function recordActivity(consumer: string, event: TaskEvent): Promise<boolean> {
+/** True the first time `consumer` sees `eventId` (see firstDeliveries). */
+export async function firstDelivery(tx: Tx, consumer: string, eventId: string): Promise<boolean> {
+  return (await firstDeliveries(tx, consumer, [eventId])).has(eventId);
+}
+
+/**
+ * Appends task events to their users' activity logs, once however often each is delivered: the
+ * whole batch in one transaction, deduplicated in one statement and written in another. The count
+ * of rows written.
+ */
+export async function recordActivities(consumer: string, events: TaskEvent[]): Promise<number> {
+  if (events.length === 0) return 0;
   const sql = db();
-  const { task } = event.data;
-  const details = {
-    title: task.title,
-    ...(event.type === 'com.taskfn.task.updated' ? { changed: event.data.changed } : {}),
-    due_at: task.due_at,
-    completed_at: task.completed_at,
-  };
   return sql.begin(async (tx) => {
-    if (!(await firstDelivery(tx, consumer, event.id))) return false;
+    const fresh = await firstDeliveries(tx, consumer, events.map((e) => e.id));
+    const rows = [...new Map(events.filter((e) => fresh.has(e.id)).map((e) => [e.id, e])).values()].map((event) => {
+      const { task } = event.data;
+      const details = {
+        title: task.title,
+        ...(event.type === 'com.taskfn.task.updated' ? { changed: event.data.changed } : {}),
+        due_at: task.due_at,
+        completed_at: task.completed_at,
+      };
+      return {
+        user_id: event.data.user_id,
+        event_id: event.id,
+        type: event.type.replace('com.taskfn.', ''),
+        entity_type: 'task',
+        entity_id: task.id,
+        occurred_at: event.time ?? new Date().toISOString(),
+        details: tx.json(details),
+      };
+    });
+    if (rows.length === 0) return 0;
     await tx`
-      insert into activity_log (user_id, event_id, type, entity_type, entity_id, occurred_at, details)
-      values (
-        ${event.data.user_id}, ${event.id}, ${event.type.replace('com.taskfn.', '')}, 'task', ${task.id},
-        ${event.time ?? new Date().toISOString()}, ${tx.json(details)}
-      )
+      insert into activity_log ${tx(rows, 'user_id', 'event_id', 'type', 'entity_type', 'entity_id', 'occurred_at', 'details')}
       on conflict (event_id) do nothing`;
-    return true;
+    return rows.length;
   });
 }
 

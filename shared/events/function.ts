@@ -6,7 +6,7 @@ import { type HttpHandler, httpFunction } from '../http/handler.ts';
 import { route } from '../http/route.ts';
 import { type Logger, log as rootLog } from '../observability/log.ts';
 import { observeEvent } from '../observability/metrics.ts';
-import type { Subscriber } from './local.ts';
+import { type Delivery, type Subscriber, oneByOne } from './batch.ts';
 import { authenticateSender } from './sender-auth.ts';
 import type { Topic } from './topics.ts';
 import type { Outcome } from './transport.ts';
@@ -30,33 +30,42 @@ export type EventFunction = HttpHandler & { subscriber: Subscriber; subscription
 // RETRY goes out as a 503 (see below), so a 200 only ever says SUCCESS or DROP.
 const DaprReply = z.object({ status: z.enum(['SUCCESS', 'DROP']) });
 
+/** How a function handles events: one at a time, or a whole batch at once (see BatchHandler). */
+export type EventHandling =
+  | { handle: (event: unknown, log: Logger) => Promise<Outcome>; handleBatch?: never }
+  | { handleBatch: (deliveries: Delivery[], log: Logger) => Promise<Outcome[]>; handle?: never };
+
 /**
  * An event function: `handle` gets each event of `topic` and answers SUCCESS, RETRY or DROP (after
- * recording a poison event in the dead-letter store). It is served over HTTP the way Dapr and
- * Knative Eventing deliver (structured or binary CloudEvents, at /events/<name> or /), lists its
- * subscription at GET /dapr/subscribe, and is handed to the local transport as a subscriber.
+ * recording a poison event in the dead-letter store); or `handleBatch` gets several in order and
+ * answers for each, and a single delivery is a batch of one, so each rule has one copy. It is served
+ * over HTTP the way Dapr and Knative Eventing deliver (structured or binary CloudEvents, at
+ * /events/<name> or /), lists its subscription at GET /dapr/subscribe, and is handed to the local
+ * transport and the Kafka consumer runner as a subscriber.
  *
  * Registered with functions.http, not functions.cloudEvent: a CloudEvent function never sees the
  * request headers, so it could not check the sender (shared/events/sender-auth.ts).
  */
-export function eventFunction(
-  name: string,
-  { topic, handle }: { topic: Topic; handle: (event: unknown, log: Logger) => Promise<Outcome> },
-): EventFunction {
+export function eventFunction(name: string, { topic, ...handling }: { topic: Topic } & EventHandling): EventFunction {
   const path = `/events/${name}`;
   const subscription: Subscription = {
     topic: topic.name,
     routes: { default: path },
     deadLetterTopic: topic.deadLetter,
   };
-  const handleEvent = async (event: unknown, log: Logger = rootLog.child({ fn: name })): Promise<Outcome> => {
-    const outcome = await handle(event, log).catch((err: unknown) => {
-      log.warn({ err }, 'event handler failed; asking for a retry');
+  const timeOf = (event: unknown) => (event as { time?: unknown } | null)?.time;
+  const handleBatch = async (deliveries: Delivery[], log: Logger = rootLog.child({ fn: name })): Promise<Outcome[]> => {
+    const failed = (err: unknown, events: number) => {
+      log.warn({ err, events }, 'event handler failed; asking for a retry');
       return 'RETRY' as const;
-    });
-    observeEvent(name, topic.name, outcome, (event as { time?: unknown } | null)?.time);
-    return outcome;
+    };
+    const outcomes = handling.handleBatch
+      ? await handling.handleBatch(deliveries, log).catch((err: unknown) => deliveries.map((_, i) => (i === 0 ? failed(err, deliveries.length) : 'RETRY')))
+      : await oneByOne((e) => handling.handle(e, log).catch((err: unknown) => failed(err, 1)))(deliveries);
+    deliveries.forEach(({ event }, i) => observeEvent(name, topic.name, outcomes[i] ?? 'RETRY', timeOf(event)));
+    return outcomes;
   };
+  const handleEvent = async (event: unknown, log?: Logger): Promise<Outcome> => (await handleBatch([{ key: '', event }], log))[0] ?? 'RETRY';
 
   const deliver = route({
     method: 'POST',
@@ -95,5 +104,6 @@ export function eventFunction(
       handle: () => Promise.resolve([daprSubscription(subscription)]),
     }),
   ]);
-  return Object.assign(handler, { subscription, subscriber: { name, topic: topic.name, handleEvent: (e: unknown) => handleEvent(e) } });
+  const subscriber: Subscriber = { name, topic: topic.name, handleEvent: (e) => handleEvent(e), handleBatch: (d) => handleBatch(d) };
+  return Object.assign(handler, { subscription, subscriber });
 }

@@ -1,8 +1,8 @@
 import type { Consumer, KafkaMessage, Producer } from 'kafkajs';
 import { log } from '../observability/log.ts';
+import { type Subscriber, batchHandler, unfinished } from './batch.ts';
 import { recordDeadLetter } from './dead-letters.ts';
 import { kafkaClient } from './kafka.ts';
-import type { Subscriber } from './local.ts';
 import type { Topic } from './topics.ts';
 import type { Outcome } from './transport.ts';
 
@@ -14,6 +14,8 @@ interface Options {
   topic: Topic;
   subscriber: Subscriber;
   maxBackoffMs?: number;
+  /** The most events handed to the function at once (one database transaction for log-activity). */
+  maxBatch?: number;
 }
 
 export interface ConsumerRunner {
@@ -38,42 +40,85 @@ function toEvent(message: KafkaMessage): unknown {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+interface Item {
+  key: string;
+  event: unknown;
+  message: KafkaMessage;
+}
+
 /**
- * Feeds a topic to an event function without a sidecar, with Dapr's rules: offsets are committed
- * only after the handler answered SUCCESS or DROP; DROP also copies the record to the dead-letter
- * topic; RETRY is retried with backoff, holding the partition (per-user order) until it succeeds.
+ * Feeds a topic to an event function without a sidecar, with Dapr's rules and in batches: the
+ * records a fetch returned go to the function together (in order, at most `maxBatch` at once);
+ * DROP copies a record to the dead-letter topic; the offset is committed only after the effects of
+ * every record before it (SUCCESS, or DROP and its dead-letter copy); records answered RETRY go round
+ * again with backoff, holding the partition's offset (per-user order) until they succeed.
  */
-export async function runKafkaConsumer({ brokers, clientId, groupId, topic, subscriber, maxBackoffMs = 10_000 }: Options): Promise<ConsumerRunner> {
+export async function runKafkaConsumer({ brokers, clientId, groupId, topic, subscriber, maxBackoffMs = 10_000, maxBatch = 500 }: Options): Promise<ConsumerRunner> {
   const kafka = kafkaClient({ brokers, clientId });
   const consumer: Consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, retry: { retries: 10 } });
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const handle = batchHandler(subscriber);
   let stopping = false;
+
+  /** One round over `items`: their outcomes, after every DROP is dead-lettered. */
+  async function round(items: Item[]): Promise<Outcome[]> {
+    const events = items.filter((i) => typeof i.event === 'object' && i.event !== null);
+    const handled = events.length > 0 ? await handle(events).catch(() => events.map(() => 'RETRY' as const)) : [];
+    const outcomes = items.map((i): Outcome => {
+      const n = events.indexOf(i);
+      return n === -1 ? 'DROP' : (handled[n] ?? 'RETRY');
+    });
+    const dropped = items.filter((_, n) => outcomes[n] === 'DROP');
+    for (const { event, message } of dropped) {
+      if (typeof event !== 'object' || event === null) {
+        await recordDeadLetter({ consumer: subscriber.name, topic: topic.name, reason: 'not JSON', payload: message.value?.toString('utf8') ?? '' });
+      }
+    }
+    if (dropped.length > 0) {
+      await producer.send({
+        topic: topic.deadLetter,
+        messages: dropped.map(({ message }) => ({ key: message.key, value: message.value, headers: { ...message.headers, 'taskfn-dropped-by': subscriber.name } })),
+      });
+    }
+    return outcomes;
+  }
+
   await Promise.all([consumer.connect(), producer.connect()]);
   // From the oldest offset: events published before this group first started are not lost.
   await consumer.subscribe({ topic: topic.name, fromBeginning: true });
   await consumer.run({
     autoCommit: false,
-    eachMessage: async (payload) => {
-      const { partition, message } = payload;
-      const event = toEvent(message);
-      let outcome: Outcome;
-      for (let attempt = 1; ; attempt++) {
-        outcome = typeof event === 'object' && event !== null ? await subscriber.handleEvent(event) : 'DROP';
-        if (outcome !== 'RETRY' || stopping) break;
-        await pause(Math.min(maxBackoffMs, 100 * 2 ** (attempt - 1)));
+    eachBatchAutoResolve: false,
+    // Partitions side by side, each in its own transaction: order only matters within a partition.
+    partitionsConsumedConcurrently: topic.partitions,
+    eachBatch: async (payload) => {
+      const { batch } = payload;
+      const all: Item[] = batch.messages.map((message) => ({ key: message.key?.toString('utf8') ?? '', event: toEvent(message), message }));
+      for (let start = 0; start < all.length; start += maxBatch) {
+        const chunk = all.slice(start, start + maxBatch);
+        let pending = chunk;
+        for (let attempt = 1; ; attempt++) {
+          // A failure to reach Kafka or the database here leaves the offset where it was: kafkajs
+          // restarts the consumer and these records come again, and their effects are deduplicated.
+          const outcomes = await round(pending);
+          const { rest } = unfinished(pending, outcomes);
+          // Everything before the first unfinished record is done: commit up to it.
+          const firstLeft = rest[0] ? chunk.indexOf(rest[0]) : chunk.length;
+          const done = chunk[firstLeft - 1];
+          if (done) {
+            payload.resolveOffset(done.message.offset);
+            await consumer.commitOffsets([{ topic: topic.name, partition: batch.partition, offset: (BigInt(done.message.offset) + 1n).toString() }]);
+          }
+          chunk.splice(0, firstLeft);
+          pending = rest;
+          if (pending.length === 0) break;
+          // Stopping or rebalanced away: not committed, so delivered again later.
+          if (stopping || !payload.isRunning() || payload.isStale()) return;
+          await pause(Math.min(maxBackoffMs, 100 * 2 ** (attempt - 1)));
+          await payload.heartbeat();
+        }
         await payload.heartbeat();
       }
-      if (outcome === 'RETRY') return; // stopping: not committed, so it is delivered again later
-      if (outcome === 'DROP') {
-        if (typeof event !== 'object' || event === null) {
-          await recordDeadLetter({ consumer: subscriber.name, topic: topic.name, reason: 'not JSON', payload: message.value?.toString('utf8') ?? '' });
-        }
-        await producer.send({
-          topic: topic.deadLetter,
-          messages: [{ key: message.key, value: message.value, headers: { ...message.headers, 'taskfn-dropped-by': subscriber.name } }],
-        });
-      }
-      await consumer.commitOffsets([{ topic: topic.name, partition, offset: (BigInt(message.offset) + 1n).toString() }]);
     },
   });
   log.info({ groupId, topic: topic.name }, 'kafka consumer running');

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { db } from '../db/client.ts';
 import { cloudEvent } from './cloudevent.ts';
-import { createLocalTransport, type Subscriber } from './local.ts';
+import type { Subscriber } from './batch.ts';
+import { createLocalTransport } from './local.ts';
 import type { Outcome } from './transport.ts';
 
 const sql = db();
@@ -65,5 +66,40 @@ describe('local transport', () => {
     const other = { ...scripted('other-topic', []), topic: 'reminder-events' };
     await createLocalTransport({ subscribers: [other] }).publish([envelope('d')]);
     assert.deepEqual(other.seen, []);
+  });
+
+  it('hands a batch-capable subscriber the whole batch in one call, in order', async () => {
+    const calls: string[][] = [];
+    const s: Subscriber = {
+      name: 'batched',
+      topic: 'task-events',
+      handleEvent: () => Promise.reject(new Error('the transport hands batches')),
+      handleBatch: (deliveries) => (calls.push(deliveries.map((d) => (d.event as { id: string }).id)), Promise.resolve(deliveries.map(() => 'SUCCESS' as const))),
+    };
+    const batch = ['a', 'b', 'a', 'c'].map(envelope);
+    await createLocalTransport({ subscribers: [s] }).publish(batch);
+    assert.deepEqual(calls, [batch.map((e) => e.event.id)]);
+  });
+
+  it('hands again only what was answered RETRY, and counts attempts only for the first unfinished event of each key', async () => {
+    const calls: string[][] = [];
+    const batch = ['x', 'y', 'x', 'y'].map(envelope);
+    const poison = batch[0]!.event.id;
+    const s: Subscriber = {
+      name: `batched-retry-${Date.now()}`,
+      topic: 'task-events',
+      handleEvent: () => Promise.reject(new Error('the transport hands batches')),
+      // The first x always fails, so the second x waits behind it; y always succeeds.
+      handleBatch: (deliveries) => {
+        calls.push(deliveries.map((d) => (d.event as { id: string }).id));
+        const failed = deliveries.some((d) => (d.event as { id: string }).id === poison);
+        return Promise.resolve(deliveries.map((d) => (d.key === 'x' && failed ? 'RETRY' : 'SUCCESS')));
+      },
+    };
+    await createLocalTransport({ subscribers: [s], maxAttempts: 3, baseDelayMs: 1 }).publish(batch);
+    const [x1, y1, x2, y2] = batch.map((e) => e.event.id);
+    assert.deepEqual(calls, [[x1, y1, x2, y2], [x1, x2], [x1, x2], [x2]]);
+    const dead = await sql`select reason from dead_letters where event_id = any(${[x1!, x2!]})`;
+    assert.deepEqual(dead.map((d) => d.reason), ['still failing after 3 attempts']);
   });
 });

@@ -1,11 +1,9 @@
+import { type Delivery, type Subscriber, batchHandler, unfinished } from './batch.ts';
 import { recordDeadLetter } from './dead-letters.ts';
-import type { Envelope, Outcome, Transport } from './transport.ts';
+import type { Envelope, Transport } from './transport.ts';
 
-export interface Subscriber {
-  name: string;
-  topic: string;
-  handleEvent(event: unknown): Promise<Outcome>;
-}
+// Where Subscriber lived before batches; kept so that code importing it from here still builds.
+export type { Subscriber } from './batch.ts';
 
 interface Options {
   subscribers: Subscriber[];
@@ -15,37 +13,42 @@ interface Options {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+type Pending = Envelope & Delivery & { attempts: number };
+
 /**
- * In-process delivery with a broker's rules: each subscriber of the topic gets each event in order;
- * RETRY (or a throw) is retried with exponential backoff, and after the last attempt the event goes
- * to the dead-letter store. `publish` resolves once every subscriber is done with the batch, so the
- * relay marks events published only after they were handled: a crash loses nothing.
+ * In-process delivery with a broker's rules: each subscriber of the topic gets the batch's events in
+ * order, as one batch (log-activity writes a whole batch in one transaction); the events it answers
+ * RETRY (or all of them, if it throws) go round again with exponential backoff, and an event still
+ * failing after the last attempt goes to the dead-letter store. `publish` resolves once every
+ * subscriber is done with the batch, so the relay marks events published only after they were
+ * handled: a crash loses nothing.
  */
 export function createLocalTransport({ subscribers, maxAttempts = 5, baseDelayMs = 50 }: Options): Transport {
-  async function deliver(subscriber: Subscriber, { topic, event }: Envelope): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      const outcome = await subscriber.handleEvent(event).catch((): Outcome => 'RETRY');
-      if (outcome !== 'RETRY') return;
-      if (attempt >= maxAttempts) {
-        await recordDeadLetter({ consumer: subscriber.name, topic, eventId: event.id, reason: `still failing after ${attempt} attempts`, payload: event });
-        return;
+  async function deliver(subscriber: Subscriber, envelopes: Envelope[]): Promise<void> {
+    const handle = batchHandler(subscriber);
+    let pending: Pending[] = envelopes.map((e) => ({ ...e, attempts: 0 }));
+    let round = 0;
+    while (pending.length > 0) {
+      if (round++ > 0) await pause(baseDelayMs * 2 ** (Math.max(...pending.map((p) => p.attempts)) - 1));
+      const outcomes = await handle(pending).catch(() => pending.map(() => 'RETRY' as const));
+      const { rest, heads } = unfinished(pending, outcomes);
+      // Only the first unfinished event of each key was tried and failed; the rest waited behind it.
+      for (const head of heads) head.attempts++;
+      const given = rest.filter((p) => heads.has(p) && p.attempts >= maxAttempts);
+      for (const p of given) {
+        await recordDeadLetter({ consumer: subscriber.name, topic: p.topic, eventId: p.event.id, reason: `still failing after ${p.attempts} attempts`, payload: p.event });
       }
-      await pause(baseDelayMs * 2 ** (attempt - 1));
+      pending = rest.filter((p) => !given.includes(p));
     }
   }
 
   return {
     name: 'local',
-    // Like partitions: each key's events go one after another, different keys side by side, so one
-    // user's order holds while the database commits many users' events together.
     async publish(batch) {
-      const byKey = new Map<string, Envelope[]>();
-      for (const e of batch) byKey.set(e.key, [...(byKey.get(e.key) ?? []), e]);
       await Promise.all(
-        [...byKey.values()].map(async (envelopes) => {
-          for (const envelope of envelopes) {
-            await Promise.all(subscribers.filter((s) => s.topic === envelope.topic).map((s) => deliver(s, envelope)));
-          }
+        subscribers.map(async (s) => {
+          const mine = batch.filter((e) => e.topic === s.topic);
+          if (mine.length > 0) await deliver(s, mine);
         }),
       );
     },

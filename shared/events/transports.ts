@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts';
-import { createLocalTransport, type Subscriber } from './local.ts';
+import type { Subscriber } from './batch.ts';
+import { createLocalTransport } from './local.ts';
 import type { Transport } from './transport.ts';
 
 /** The transport EVENT_TRANSPORT names; adapters load only when chosen (kafkajs is not small). */

@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts';
 import { type Sql, createPool } from '../db/client.ts';
 import { UnavailableError } from '../domain/errors.ts';
-import type { Subscriber } from '../events/local.ts';
+import type { Subscriber } from '../events/batch.ts';
 import { type Relay, createRelay } from '../events/relay.ts';
 import { transportFromConfig } from '../events/transports.ts';
 import { sidecarOutboundHealth } from '../http/sidecar-health.ts';
