@@ -123,4 +123,6 @@ export const catalog: CatalogEntry[] = [
     emits: ['com.taskfn.reminder.due', created],
     load: async () => (await import('./cron-tick/index.ts')).cronTick,
   },
+  // The web app's page and files, same origin as /api.
+  http('web', async () => (await import('./web/index.ts')).web),
 ];

@@ -24,5 +24,6 @@ import './notify/index.ts';
 import './cron-tick/index.ts';
 import './recurring-tasks/index.ts';
 import './recur-on-complete/index.ts';
+import './web/index.ts';
 
 useRuntime(createRuntime(loadConfigOrExit()));

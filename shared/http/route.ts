@@ -19,7 +19,7 @@ export interface Context<P extends Schema, Q extends Schema, B extends Schema> {
   log: Logger;
 }
 
-/** What a route answers: the body (undefined for 204) with an optional status and headers. */
+/** What a route answers: the body (undefined for 204; a Buffer is sent as is) with an optional status and headers. */
 export class Reply {
   constructor(
     readonly body: unknown,
