@@ -27,6 +27,7 @@ export function pageHtml({ script, style, auth }: { script: string; style: strin
 <meta name="color-scheme" content="light dark">
 <meta name="taskfn-auth" content="${escapeAttribute(JSON.stringify(auth))}">
 <title>taskfn</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/${style}">
 <script type="module" src="/assets/${script}"></script>
 </head>
