@@ -39,6 +39,9 @@ export interface Watched {
 /** A new context and page that records every console error and page error. */
 export async function openPage(browser: Browser, url: string, options: Parameters<Browser['newContext']>[0] = {}): Promise<Watched> {
   const context = await browser.newContext(options);
+  // Only this machine: a page that asks for anything else (a web font on a provider's page) is
+  // refused, so a test never sends traffic off the machine.
+  await context.route(/^(?!https?:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/])/, (route) => route.abort('blockedbyclient'));
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (m) => {
