@@ -75,3 +75,10 @@ export async function seriousViolations(page: Page): Promise<{ id: string; help:
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => ({ id: v.id, help: v.help, targets: v.nodes.map((n) => n.target.join(' ')) }));
 }
+
+/** Signs in with the dev host's "sign in as" form and waits for the app. */
+export async function signInAs(page: Page, user: string): Promise<void> {
+  await page.getByRole('textbox', { name: 'User name' }).fill(user);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('textbox', { name: 'Add a task' }).waitFor();
+}

@@ -1,23 +1,105 @@
-import type { AuthSettings } from '../auth-settings.ts';
+import { signal, useSignal } from '@preact/signals';
+import { useEffect, useMemo } from 'preact/hooks';
 import type { Api } from '../api.ts';
+import type { AuthSettings } from '../auth-settings.ts';
+import type { Clock } from '../format.ts';
+import { type Command, commandFor } from '../keyboard.ts';
 import type { SessionStore } from '../session.ts';
+import { type Task, type TaskStore, createTaskStore } from '../tasks-store.ts';
+import { createToasts } from '../toasts.ts';
+import { Filters } from './Filters.tsx';
+import { QuickAdd } from './QuickAdd.tsx';
+import { ShortcutsHelp } from './ShortcutsHelp.tsx';
 import { SignIn } from './SignIn.tsx';
+import { TaskEditor } from './TaskEditor.tsx';
+import { TaskList, listActions } from './TaskList.tsx';
+import { Toasts } from './Toasts.tsx';
 
-export function App({ auth, api, session }: { auth: AuthSettings; api: Api; session: SessionStore }) {
-  const current = session.current.value;
-  if (!current) return <SignIn auth={auth} api={api} session={session} />;
+const clock = (): Clock => ({ now: new Date(), timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
+
+function focusRow(store: TaskStore, index: number) {
+  store.selected.value = index;
+  document.querySelector<HTMLElement>(`li[data-index="${index}"] .task-title`)?.focus();
+}
+
+function Tasks({ api, user, onSignOut }: { api: Api; user: string; onSignOut: () => void }) {
+  const { store, toasts, tags } = useMemo(() => ({ store: createTaskStore({ api, clock }), toasts: createToasts(), tags: signal<string[]>([]) }), [api]);
+  const editing = useSignal<Task | null>(null);
+  const help = useSignal(false);
+  const actions = listActions(store, toasts, (task) => (editing.value = task));
+
+  useEffect(() => {
+    void store.load();
+    // The editor's and the filter's tag completion; without it they are plain text fields.
+    api.get<{ items: { name: string }[] }>('/api/tags').then(
+      ({ body }) => (tags.value = body.items.map((t) => t.name)),
+      () => undefined,
+    );
+  }, [store]);
+
+  useEffect(() => {
+    const run = (command: Command) => {
+      const list = store.tasks.value;
+      const current = list[store.selected.value];
+      switch (command) {
+        case 'quick-add':
+          return document.getElementById('quick-add')?.focus();
+        case 'search':
+          return document.getElementById('search')?.focus();
+        case 'next':
+          return list.length > 0 && focusRow(store, Math.min(store.selected.value + 1, list.length - 1));
+        case 'previous':
+          return list.length > 0 && focusRow(store, Math.max(store.selected.value - 1, 0));
+        case 'complete':
+          return current && actions.complete(current);
+        case 'edit':
+          return current && (editing.value = current);
+        case 'help':
+          return (help.value = true);
+      }
+    };
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target instanceof HTMLElement ? e.target : null;
+      const command = commandFor({ key: e.key, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, target, inDialog: document.querySelector('dialog[open]') !== null });
+      if (!command) return;
+      e.preventDefault();
+      run(command);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [store]);
+
   return (
     <>
       <header class="top">
         <h1>taskfn</h1>
-        <span class="who">Signed in as {current.user}</span>
-        <button type="button" onClick={() => session.signOut()}>
+        <span class="who">Signed in as {user}</span>
+        <button type="button" aria-keyshortcuts="?" onClick={() => (help.value = true)}>
+          Shortcuts
+        </button>
+        <button type="button" onClick={onSignOut}>
           Sign out
         </button>
       </header>
       <main id="main">
-        <h2>Tasks</h2>
+        <QuickAdd store={store} toasts={toasts} clock={clock} />
+        <Filters store={store} />
+        <TaskList store={store} clock={clock} actions={actions} />
+        <datalist id="known-tags">
+          {tags.value.map((t) => (
+            <option key={t} value={t} />
+          ))}
+        </datalist>
       </main>
+      {editing.value && <TaskEditor key={editing.value.id} task={editing.value} store={store} toasts={toasts} onClose={() => (editing.value = null)} />}
+      <ShortcutsHelp open={help.value} onClose={() => (help.value = false)} />
+      <Toasts toasts={toasts} />
     </>
   );
+}
+
+export function App({ auth, api, session }: { auth: AuthSettings; api: Api; session: SessionStore }) {
+  const current = session.current.value;
+  if (!current) return <SignIn auth={auth} api={api} session={session} />;
+  return <Tasks key={current.user} api={api} user={current.user} onSignOut={() => session.signOut()} />;
 }
