@@ -4,7 +4,7 @@ import { loadConfig } from '../../shared/config.ts';
 import { withRuntime } from '../../shared/runtime/current.ts';
 import { type Runtime, createRuntime } from '../../shared/runtime/runtime.ts';
 import { openPage, seriousViolations, signInAs, useBrowser } from '../../test/browser.ts';
-import { clientFor, loadHost, newUser, serve } from '../../test/helpers.ts';
+import { clientFor, eventually, loadHost, newUser, serve } from '../../test/helpers.ts';
 
 // The task list, quick add and the editor in Chromium, against the local host in dev auth mode.
 let dev: Runtime;
@@ -152,6 +152,41 @@ describe('the editor', () => {
     await dialog.waitFor({ state: 'detached' });
     const { body: now } = await api.get(`/api/tasks/${task.id}`);
     assert.deepEqual([now.title, now.priority, now.version], ['report for Q4', 'critical', 3]);
+    await context.close();
+  });
+});
+
+describe('the recurrence and reminder editors', () => {
+  it("shows the next five dates from the API as the rule is edited, and saves the rule and a reminder", async () => {
+    const { context, page, api } = await signedIn({ timezoneId: 'Europe/Berlin' });
+    const { body: task } = await api.post('/api/tasks', { title: 'water the plants', due_at: hoursFromNow(24), recurrence: { freq: 'weekly', by_weekday: ['SA'] } });
+    await page.reload();
+    await page.getByRole('button', { name: 'water the plants', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit task' });
+    const next = dialog.getByRole('list', { name: 'Next dates' }).getByRole('listitem');
+    await next.nth(4).waitFor();
+    assert.equal(await dialog.getByRole('checkbox', { name: 'Saturday' }).isChecked(), true);
+    await dialog.getByRole('combobox', { name: 'Repeats' }).selectOption('monthly');
+    await dialog.getByRole('spinbutton', { name: /Day of the month/ }).fill('15');
+    const onThe15th = async () => (await next.allInnerTexts()).join(' | ');
+    // Polled from here: the page's policy forbids the eval that a string waitForFunction needs.
+    await eventually(async () => {
+      const dates = await next.allInnerTexts();
+      return dates.length === 5 && dates.every((d) => /\b15 [A-Z][a-z]{2}\b/.test(d));
+    }, { timeoutMs: 5000 }).catch(async () => assert.fail(await onThe15th()));
+    // A rule the API refuses is shown with the API's own words, naming the field.
+    await dialog.getByRole('spinbutton', { name: /Day of the month/ }).fill('0');
+    assert.match(await dialog.getByRole('alert').innerText(), /by_month_day.*must be 1 to 31/);
+    await dialog.getByRole('spinbutton', { name: /Day of the month/ }).fill('15');
+    await dialog.getByRole('button', { name: 'Add a reminder' }).click();
+    await dialog.getByRole('group', { name: 'Reminder 1' }).getByRole('spinbutton', { name: 'Amount' }).fill('2');
+    await dialog.getByRole('group', { name: 'Reminder 1' }).getByRole('combobox', { name: 'Unit' }).selectOption('hours');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const reminders = (await api.get(`/api/tasks/${task.id}/reminders`)).body.items;
+    assert.deepEqual(reminders.map((r: { offset: string }) => r.offset), ['PT2H']);
+    const { body: template } = await api.get(`/api/recurring-tasks/${task.recurring_task_id}`);
+    assert.deepEqual([template.recurrence.freq, template.recurrence.by_month_day], ['monthly', [15]]);
     await context.close();
   });
 });

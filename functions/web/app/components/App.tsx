@@ -15,7 +15,24 @@ import { TaskEditor } from './TaskEditor.tsx';
 import { TaskList, listActions } from './TaskList.tsx';
 import { Toasts } from './Toasts.tsx';
 
-const clock = (): Clock => ({ now: new Date(), timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone });
+const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+/** The user's time zone (their settings'), in which dates are shown, read and repeated. */
+const timeZone = signal(browserZone());
+const clock = (): Clock => ({ now: new Date(), timeZone: timeZone.value });
+
+/**
+ * Takes the zone from the user's settings; settings never saved get the browser's zone, so rules
+ * the server resolves in the settings' zone fall where the user sees them.
+ */
+async function loadTimeZone(api: Api): Promise<void> {
+  const { body } = await api.get<{ timezone: string; updated_at: string | null }>('/api/me/settings');
+  if (body.updated_at !== null) {
+    timeZone.value = body.timezone;
+    return;
+  }
+  const saved = await api.patch<{ timezone: string }>('/api/me/settings', { timezone: browserZone() });
+  timeZone.value = saved.body.timezone;
+}
 
 function focusRow(store: TaskStore, index: number) {
   store.selected.value = index;
@@ -29,7 +46,9 @@ function Tasks({ api, user, onSignOut }: { api: Api; user: string; onSignOut: ()
   const actions = listActions(store, toasts, (task) => (editing.value = task));
 
   useEffect(() => {
-    void store.load();
+    void loadTimeZone(api)
+      .catch(() => undefined)
+      .then(() => store.load());
     // The editor's and the filter's tag completion; without it they are plain text fields.
     api.get<{ items: { name: string }[] }>('/api/tags').then(
       ({ body }) => (tags.value = body.items.map((t) => t.name)),
@@ -91,7 +110,7 @@ function Tasks({ api, user, onSignOut }: { api: Api; user: string; onSignOut: ()
           ))}
         </datalist>
       </main>
-      {editing.value && <TaskEditor key={editing.value.id} task={editing.value} store={store} toasts={toasts} onClose={() => (editing.value = null)} />}
+      {editing.value && <TaskEditor key={editing.value.id} task={editing.value} store={store} toasts={toasts} api={api} clock={clock} onClose={() => (editing.value = null)} />}
       <ShortcutsHelp open={help.value} onClose={() => (help.value = false)} />
       <Toasts toasts={toasts} />
     </>

@@ -1,7 +1,10 @@
 import { useSignal } from '@preact/signals';
 import { useEffect, useRef } from 'preact/hooks';
-import { ApiError } from '../api.ts';
-import { fromLocalInput, toLocalInput } from '../format.ts';
+import { ApiError, type Api } from '../api.ts';
+import { type Clock, fromLocalInput, toLocalInput } from '../format.ts';
+import { type ReminderForm, type RuleForm, formOf, noRule, reminderForm, reminderInput, ruleOf } from '../recurrence-form.ts';
+import { RecurrenceEditor } from './RecurrenceEditor.tsx';
+import { RemindersEditor } from './RemindersEditor.tsx';
 import type { Task, TaskStore } from '../tasks-store.ts';
 import type { Toasts } from '../toasts.ts';
 
@@ -30,32 +33,66 @@ function changes(task: Task, d: Draft): Partial<Pick<Task, 'title' | 'descriptio
   };
 }
 
-/** The task's editor, a native modal dialog. A save sends If-Match; a 409 shows the task as it is now. */
-export function TaskEditor({ task, store, toasts, onClose }: { task: Task; store: TaskStore; toasts: Toasts; onClose: () => void }) {
+interface Template {
+  id: string;
+  version: number;
+  recurrence: Record<string, unknown>;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The task's editor, a native modal dialog. A save sends the changed fields with If-Match (a 409
+ * shows the task as it is now), then the reminders when they changed (PUT), then the series' rule
+ * when it changed (PATCH of its template, with the template's own If-Match).
+ */
+export function TaskEditor({ task, store, toasts, api, clock, onClose }: { task: Task; store: TaskStore; toasts: Toasts; api: Api; clock: () => Clock; onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
   const base = useSignal(task);
   const draft = useSignal<Draft>(draftOf(task));
   const error = useSignal('');
   const conflict = useSignal<Task | null>(null);
+  const reminders = useSignal<ReminderForm[]>([]);
+  const savedReminders = useSignal<ReminderForm[]>([]);
+  const template = useSignal<Template | null>(null);
+  const rule = useSignal<RuleForm>(noRule);
   useEffect(() => {
     ref.current?.showModal();
+    api.get<{ items: { offset: string | null; at: string | null; status: string }[] }>(`/api/tasks/${task.id}/reminders`).then(({ body }) => {
+      const forms = body.items.filter((r) => r.status !== 'sent').map(reminderForm);
+      reminders.value = forms;
+      savedReminders.value = forms;
+    }, () => undefined);
+    if (task.recurring_task_id) {
+      api.get<Template>(`/api/recurring-tasks/${task.recurring_task_id}`).then(({ body }) => {
+        template.value = body;
+        rule.value = formOf(body.recurrence);
+      }, () => undefined);
+    }
   }, []);
   const field = <K extends keyof Draft>(key: K) => (value: Draft[K]) => (draft.value = { ...draft.value, [key]: value });
 
   const save = async (e: Event) => {
     e.preventDefault();
     const patch = changes(base.value, draft.value);
-    if (Object.keys(patch).length === 0) return onClose();
     try {
-      await store.update(base.value, patch);
+      if (Object.keys(patch).length > 0) await store.update(base.value, patch);
+      if (!same(reminders.value, savedReminders.value)) {
+        await api.call('PUT', `/api/tasks/${task.id}/reminders`, reminders.value.map(reminderInput).filter(Boolean));
+      }
+      const newRule = ruleOf(rule.value);
+      if (template.value && newRule && !same(rule.value, formOf(template.value.recurrence))) {
+        await api.patch(`/api/recurring-tasks/${template.value.id}`, { recurrence: newRule }, { 'if-match': `"${template.value.version}"` });
+      }
       toasts.show(`Saved “${draft.value.title}”`);
       onClose();
     } catch (err) {
-      if (err instanceof ApiError && err.status === 409 && err.details[0]) {
+      if (err instanceof ApiError && err.status === 409 && err.details[0] && Object.keys(patch).length > 0) {
         conflict.value = err.details[0] as Task;
         error.value = '';
       } else {
-        error.value = err instanceof ApiError && err.details.length > 0 ? `${err.message}: ${JSON.stringify(err.details)}` : err instanceof Error ? err.message : String(err);
+        const detail = err instanceof ApiError ? (err.details[0] as { path?: string; message?: string } | undefined) : undefined;
+        error.value = detail?.message ? `${detail.path ?? ''} ${detail.message}`.trim() : err instanceof Error ? err.message : String(err);
       }
     }
   };
@@ -99,6 +136,12 @@ export function TaskEditor({ task, store, toasts, onClose }: { task: Task; store
           Tags (comma separated)
           <input list="known-tags" value={d.tags} onInput={(e) => field('tags')(e.currentTarget.value)} />
         </label>
+        <RemindersEditor items={reminders} />
+        {task.recurring_task_id ? (
+          <RecurrenceEditor form={rule} start={fromLocalInput(draft.value.due) ?? task.due_at} api={api} clock={clock} />
+        ) : (
+          <p class="hint">Does not repeat. Quick add or the chat can start a series (“every saturday”).</p>
+        )}
         {conflict.value && (
           <div role="alert" class="conflict">
             <p>This task was changed elsewhere. It now reads:</p>
