@@ -66,9 +66,27 @@ export function createTaskStore({ api, clock }: { api: Api; clock: () => Clock }
     tasks.value = shown ? tasks.value.map((t) => (t.id === task.id ? task : t)) : tasks.value.filter((t) => t.id !== task.id);
   }
 
+  /**
+   * Live changes from the sync client: a task the list shows is replaced in place (or taken out
+   * when deleted or no longer shown); a task it does not show yet may belong in it, so the first
+   * page is read again, once for the whole batch.
+   */
+  function applyChanges(changes: { entity: string; id: string; op: 'upsert' | 'delete'; data: unknown }[]): Promise<void> | undefined {
+    let unseen = false;
+    for (const c of changes) {
+      if (c.entity !== 'task') continue;
+      const shown = tasks.value.some((t) => t.id === c.id);
+      if (c.op === 'delete') tasks.value = tasks.value.filter((t) => t.id !== c.id);
+      else if (shown) replace(c.data as Task);
+      else unseen = true;
+    }
+    return unseen ? load() : undefined;
+  }
+
   return {
     filters,
     tasks,
+    applyChanges,
     nextCursor,
     loading,
     error,

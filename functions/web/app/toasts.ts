@@ -12,7 +12,10 @@ export interface Toast {
 export function createToasts({ lifetimeMs = 8000 }: { lifetimeMs?: number } = {}) {
   const items = signal<Toast[]>([]);
   let next = 1;
+  const timers = new Map<number, ReturnType<typeof setTimeout>>();
   const dismiss = (id: number) => {
+    clearTimeout(timers.get(id));
+    timers.delete(id);
     items.value = items.value.filter((t) => t.id !== id);
   };
   return {
@@ -21,7 +24,7 @@ export function createToasts({ lifetimeMs = 8000 }: { lifetimeMs?: number } = {}
     show(text: string, action?: Toast['action']): number {
       const id = next++;
       items.value = [...items.value.slice(-4), { id, text, ...(action ? { action } : {}) }];
-      setTimeout(() => dismiss(id), lifetimeMs);
+      timers.set(id, setTimeout(() => dismiss(id), lifetimeMs));
       return id;
     },
   };

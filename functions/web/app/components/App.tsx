@@ -4,10 +4,13 @@ import type { Api } from '../api.ts';
 import type { AuthSettings } from '../auth-settings.ts';
 import type { Clock } from '../format.ts';
 import { type Command, commandFor } from '../keyboard.ts';
+import { type Change, type LiveState, type SyncClientLike, type SyncClientOptions, startLive } from '../live.ts';
+import { notificationToasts } from '../notifications.ts';
 import type { SessionStore } from '../session.ts';
 import { type Task, type TaskStore, createTaskStore } from '../tasks-store.ts';
 import { createToasts } from '../toasts.ts';
 import { Filters } from './Filters.tsx';
+import { LiveIndicator } from './LiveIndicator.tsx';
 import { QuickAdd } from './QuickAdd.tsx';
 import { ShortcutsHelp } from './ShortcutsHelp.tsx';
 import { SignIn } from './SignIn.tsx';
@@ -39,10 +42,14 @@ function focusRow(store: TaskStore, index: number) {
   document.querySelector<HTMLElement>(`li[data-index="${index}"] .task-title`)?.focus();
 }
 
-function Tasks({ api, user, onSignOut }: { api: Api; user: string; onSignOut: () => void }) {
+/** shared/sync/client.ts's createSyncClient, given by main.tsx; without it the page is not live. */
+export type CreateSyncClient = (options: SyncClientOptions) => SyncClientLike;
+
+function Tasks({ api, user, token, createSyncClient, onSignOut }: { api: Api; user: string; token: () => string; createSyncClient?: CreateSyncClient; onSignOut: () => void }) {
   const { store, toasts, tags } = useMemo(() => ({ store: createTaskStore({ api, clock }), toasts: createToasts(), tags: signal<string[]>([]) }), [api]);
   const editing = useSignal<Task | null>(null);
   const help = useSignal(false);
+  const live = useSignal<LiveState | null>(null);
   const actions = listActions(store, toasts, (task) => (editing.value = task));
 
   useEffect(() => {
@@ -54,6 +61,28 @@ function Tasks({ api, user, onSignOut }: { api: Api; user: string; onSignOut: ()
       ({ body }) => (tags.value = body.items.map((t) => t.name)),
       () => undefined,
     );
+  }, [store]);
+
+  useEffect(() => {
+    if (!createSyncClient) return;
+    const notify = notificationToasts(api, toasts);
+    const onChanges = (changes: Change[]) => {
+      void store.applyChanges(changes);
+      notify(changes);
+      // When this tab last applied a change (background tabs do not repaint): bench:web reads it.
+      document.documentElement.dataset.changeAppliedAt = String(performance.timeOrigin + performance.now());
+    };
+    const sync = startLive({ user, token, createClient: createSyncClient, onChanges, locks: navigator.locks, channel: (name) => new BroadcastChannel(name), isOnline: () => navigator.onLine });
+    const unwatch = sync.state.subscribe((state) => (live.value = state));
+    const network = () => sync.networkChanged(navigator.onLine);
+    addEventListener('online', network);
+    addEventListener('offline', network);
+    return () => {
+      unwatch();
+      removeEventListener('online', network);
+      removeEventListener('offline', network);
+      void sync.stop();
+    };
   }, [store]);
 
   useEffect(() => {
@@ -92,6 +121,7 @@ function Tasks({ api, user, onSignOut }: { api: Api; user: string; onSignOut: ()
     <>
       <header class="top">
         <h1>taskfn</h1>
+        {live.value && <LiveIndicator state={live.value} />}
         <span class="who">Signed in as {user}</span>
         <button type="button" aria-keyshortcuts="?" onClick={() => (help.value = true)}>
           Shortcuts
@@ -117,8 +147,9 @@ function Tasks({ api, user, onSignOut }: { api: Api; user: string; onSignOut: ()
   );
 }
 
-export function App({ auth, api, session }: { auth: AuthSettings; api: Api; session: SessionStore }) {
+export function App({ auth, api, session, createSyncClient }: { auth: AuthSettings; api: Api; session: SessionStore; createSyncClient?: CreateSyncClient }) {
   const current = session.current.value;
   if (!current) return <SignIn auth={auth} api={api} session={session} />;
-  return <Tasks key={current.user} api={api} user={current.user} onSignOut={() => session.signOut()} />;
+  const token = () => session.current.value?.token ?? '';
+  return <Tasks key={current.user} api={api} user={current.user} token={token} createSyncClient={createSyncClient} onSignOut={() => session.signOut()} />;
 }
