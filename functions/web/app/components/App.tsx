@@ -9,7 +9,9 @@ import { notificationToasts } from '../notifications.ts';
 import type { SessionStore } from '../session.ts';
 import { type Task, type TaskStore, createTaskStore } from '../tasks-store.ts';
 import { createToasts } from '../toasts.ts';
+import { ActivityPage } from './ActivityPage.tsx';
 import { Filters } from './Filters.tsx';
+import { SettingsPage } from './SettingsPage.tsx';
 import { LiveIndicator } from './LiveIndicator.tsx';
 import { QuickAdd } from './QuickAdd.tsx';
 import { ShortcutsHelp } from './ShortcutsHelp.tsx';
@@ -27,6 +29,11 @@ const clock = (): Clock => ({ now: new Date(), timeZone: timeZone.value });
  * Takes the zone from the user's settings; settings never saved get the browser's zone, so rules
  * the server resolves in the settings' zone fall where the user sees them.
  */
+type Route = 'tasks' | 'activity' | 'settings';
+const routeOf = (hash: string): Route => (hash === '#/activity' ? 'activity' : hash === '#/settings' ? 'settings' : 'tasks');
+const route = signal<Route>(routeOf(location.hash));
+addEventListener('hashchange', () => (route.value = routeOf(location.hash)));
+
 async function loadTimeZone(api: Api): Promise<void> {
   const { body } = await api.get<{ timezone: string; updated_at: string | null }>('/api/me/settings');
   if (body.updated_at !== null) {
@@ -107,6 +114,7 @@ function Tasks({ api, user, token, createSyncClient, onSignOut }: { api: Api; us
       }
     };
     const onKey = (e: KeyboardEvent) => {
+      if (route.value !== 'tasks') return;
       const target = e.target instanceof HTMLElement ? e.target : null;
       const command = commandFor({ key: e.key, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, target, inDialog: document.querySelector('dialog[open]') !== null });
       if (!command) return;
@@ -121,6 +129,19 @@ function Tasks({ api, user, token, createSyncClient, onSignOut }: { api: Api; us
     <>
       <header class="top">
         <h1>taskfn</h1>
+        <nav aria-label="Pages">
+          {(
+            [
+              ['tasks', '#/', 'Tasks'],
+              ['activity', '#/activity', 'Activity'],
+              ['settings', '#/settings', 'Settings'],
+            ] as const
+          ).map(([name, href, label]) => (
+            <a key={name} href={href} aria-current={route.value === name ? 'page' : undefined}>
+              {label}
+            </a>
+          ))}
+        </nav>
         {live.value && <LiveIndicator state={live.value} />}
         <span class="who">Signed in as {user}</span>
         <button type="button" aria-keyshortcuts="?" onClick={() => (help.value = true)}>
@@ -130,16 +151,20 @@ function Tasks({ api, user, token, createSyncClient, onSignOut }: { api: Api; us
           Sign out
         </button>
       </header>
-      <main id="main">
-        <QuickAdd store={store} toasts={toasts} clock={clock} />
-        <Filters store={store} />
-        <TaskList store={store} clock={clock} actions={actions} />
-        <datalist id="known-tags">
-          {tags.value.map((t) => (
-            <option key={t} value={t} />
-          ))}
-        </datalist>
-      </main>
+      {route.value === 'tasks' && (
+        <main id="main">
+          <QuickAdd store={store} toasts={toasts} clock={clock} />
+          <Filters store={store} />
+          <TaskList store={store} clock={clock} actions={actions} />
+          <datalist id="known-tags">
+            {tags.value.map((t) => (
+              <option key={t} value={t} />
+            ))}
+          </datalist>
+        </main>
+      )}
+      {route.value === 'activity' && <ActivityPage api={api} clock={clock} />}
+      {route.value === 'settings' && <SettingsPage api={api} onTimeZone={(zone) => (timeZone.value = zone)} />}
       {editing.value && <TaskEditor key={editing.value.id} task={editing.value} store={store} toasts={toasts} api={api} clock={clock} onClose={() => (editing.value = null)} />}
       <ShortcutsHelp open={help.value} onClose={() => (help.value = false)} />
       <Toasts toasts={toasts} />
