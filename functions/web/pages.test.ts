@@ -70,3 +70,21 @@ describe('the settings page', () => {
     await context.close();
   });
 });
+
+describe('the assistant panel', () => {
+  it('shows the reply and the actions a turn took, and Undo reverts the turn', async () => {
+    const { context, page, api } = await signedIn();
+    const panel = page.getByRole('region', { name: 'Assistant' });
+    await panel.getByRole('textbox', { name: 'Message the assistant' }).fill('add call mom tomorrow 5pm #family');
+    await panel.getByRole('button', { name: 'Send' }).click();
+    await panel.getByText(/add task/).waitFor();
+    // The list shows what the assistant added.
+    await page.getByRole('button', { name: 'call mom', exact: true }).waitFor();
+    assert.equal((await api.get('/api/tasks')).body.items.length, 1);
+    await panel.getByRole('button', { name: 'Undo' }).click();
+    await page.getByRole('button', { name: 'call mom', exact: true }).waitFor({ state: 'detached' });
+    assert.equal((await api.get('/api/tasks')).body.items.length, 0);
+    assert.deepEqual(await seriousViolations(page), []);
+    await context.close();
+  });
+});

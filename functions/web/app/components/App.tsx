@@ -10,6 +10,7 @@ import type { SessionStore } from '../session.ts';
 import { type Task, type TaskStore, createTaskStore } from '../tasks-store.ts';
 import { createToasts } from '../toasts.ts';
 import { ActivityPage } from './ActivityPage.tsx';
+import { ChatPanel } from './ChatPanel.tsx';
 import { Filters } from './Filters.tsx';
 import { SettingsPage } from './SettingsPage.tsx';
 import { LiveIndicator } from './LiveIndicator.tsx';
@@ -156,6 +157,7 @@ function Tasks({ api, user, token, createSyncClient, onSignOut }: { api: Api; us
           <QuickAdd store={store} toasts={toasts} clock={clock} />
           <Filters store={store} />
           <TaskList store={store} clock={clock} actions={actions} />
+          <ChatPanel api={api} onChanged={() => void store.load()} />
           <datalist id="known-tags">
             {tags.value.map((t) => (
               <option key={t} value={t} />
