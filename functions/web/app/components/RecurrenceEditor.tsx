@@ -159,11 +159,14 @@ export function RecurrenceEditor({ form, start, api, clock }: { form: Signal<Rul
                 {problem.value}
               </p>
             ) : (
-              <ol class="next-dates" aria-label="Next dates">
+              <>
+              <h3 id="next-dates" class="next-dates-title">Next dates</h3>
+              <ol class="next-dates" aria-labelledby="next-dates">
                 {next.value.map((d) => (
                   <li key={d}>{formatDue(d, clock())}</li>
                 ))}
               </ol>
+              </>
             )}
           </div>
         </>
