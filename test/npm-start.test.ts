@@ -40,6 +40,14 @@ describe('npm start', () => {
     assert.match(minted.body.token, /^ey/);
     const badMint = await request(url, 'POST', '/api/dev/token', { body: '{"user_id":""}', headers: { 'content-type': 'application/json' } });
     assert.equal(badMint.status, 400);
+    // The web app, built on the first request from the source tree, with the dev sign-in form.
+    const page = await fetch(`${url}/`);
+    const html = await page.text();
+    assert.equal(page.status, 200);
+    assert.match(html, /<meta name="taskfn-auth" content="\{&quot;mode&quot;:&quot;dev&quot;\}">/);
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    assert.equal((await fetch(`${url}${script}`)).status, 200);
+    assert.ok(first.output.some((l) => l.includes(`Open ${url}/ in a browser`)), first.output.join('\n'));
 
     first.kill('SIGINT');
     const code = await exited(first);
