@@ -52,6 +52,8 @@ export const web = httpFunction('web', [
     path: '/',
     summary: 'The web app (no-cache: always revalidated, so a new build is seen at once)',
     public: true,
+    produces: ['text/html'],
+    errors: { 503: 'The app is not built (production without npm run build)' },
     handle: async ({ req }) => {
       const { script, style } = await app();
       const auth = authSettings(getConfig());
@@ -68,6 +70,8 @@ export const web = httpFunction('web', [
     path: '/assets/:file',
     summary: "The app's script, stylesheet and source maps, named by their content's hash (cached for a year)",
     public: true,
+    produces: ['text/javascript', 'text/css', 'application/json'],
+    errors: { 503: 'The app is not built (production without npm run build)' },
     params: AssetPath,
     handle: async ({ req, params }) => {
       const asset = (await app()).files.get(params.file);
