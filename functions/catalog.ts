@@ -125,4 +125,6 @@ export const catalog: CatalogEntry[] = [
   },
   // Held polls: many requests in flight per instance, each answering within its wait.
   http('sync', async () => (await import('./sync/index.ts')).sync),
+  // The web app's page and files, same origin as /api.
+  http('web', async () => (await import('./web/index.ts')).web),
 ];

@@ -25,5 +25,6 @@ import './notify/index.ts';
 import './cron-tick/index.ts';
 import './recurring-tasks/index.ts';
 import './recur-on-complete/index.ts';
+import './web/index.ts';
 
 useRuntime(createRuntime(loadConfigOrExit()));

@@ -1,15 +1,18 @@
 // npm run build: one ESM bundle per function of the catalog, dist/<name>/index.js (Node 20 target,
 // source maps), which registers the function with functions-framework and, run as `node
 // dist/<name>/index.js`, serves it on PORT. Also dist/migrate.js and dist/migrations/*.sql for the
-// chart's migration Job. `-- --packages=external` leaves node_modules packages out of the bundles
-// (for bench/cold-start's comparison); `-- --outdir=DIR` builds elsewhere; `-- --metafile=FILE` writes
-// esbuild's metafile of the functions' build (what each output holds: esbuild's analyzer reads it).
+// chart's migration Job, and the web app's files in dist/web/public/. `-- --packages=external` leaves
+// node_modules packages out of the bundles (for bench/cold-start's comparison); `-- --outdir=DIR`
+// builds elsewhere; `-- --metafile=FILE` writes esbuild's metafile of the functions' build (what each
+// output holds: esbuild's analyzer reads it).
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type BuildOptions, type Metafile, type Plugin, build } from 'esbuild';
 import { catalog } from '../functions/catalog.ts';
+import { writeBuilt } from '../functions/web/assets.ts';
+import { buildApp } from '../functions/web/build-app.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -122,6 +125,8 @@ export async function buildAll({
   checkInputs('migrate', migrate.metafile);
   // shared/db/migrate.ts finds its SQL files beside its module: dist/migrations/ once bundled.
   await cp(path.join(root, 'shared/db/migrations'), path.join(outdir, 'migrations'), { recursive: true });
+  // The web app's files beside the web function's bundle, where it looks for them.
+  await writeBuilt(await buildApp(), path.join(outdir, 'web', 'public'));
   // The bundles are ES modules wherever dist/ is copied, package.json or not.
   await writeFile(path.join(outdir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
   await writeFile(path.join(outdir, 'functions.json'), `${JSON.stringify(functions, null, 2)}\n`);

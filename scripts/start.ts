@@ -41,7 +41,7 @@ log.info({ url, address: server.address(), database: db ? 'embedded' : 'external
 if (config.AUTH_MODE === 'dev') {
   const token = await signDevToken('dev');
   process.stdout.write(
-    `\n  taskfn is listening on ${url}\n  A token for user "dev" (valid ${lifetime(config.JWT_MAX_LIFETIME_SECONDS)}; POST ${url}/api/dev/token for others):\n\n` +
+    `\n  taskfn is listening on ${url}\n  Open ${url}/ in a browser and sign in as any user name.\n  A token for user "dev" (valid ${lifetime(config.JWT_MAX_LIFETIME_SECONDS)}; POST ${url}/api/dev/token for others):\n\n` +
       `  export TOKEN=${token}\n  curl -H "Authorization: Bearer $TOKEN" ${url}/api/tasks\n\n`,
   );
 }

@@ -43,6 +43,8 @@ const schema = z
     JWKS_URL: optionalUrl,
     JWT_ISSUER: z.string().min(1).optional(),
     JWT_AUDIENCE: z.string().min(1).optional(),
+    /** The web app's OpenID Connect client id at JWT_ISSUER (a public client: Authorization Code with PKCE, no secret). */
+    WEB_OIDC_CLIENT_ID: z.string().min(1).optional(),
     /** Longest a bearer token may be valid: exp − iat (exp − now without iat or with a future iat); the dev token lasts this long. */
     JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
 

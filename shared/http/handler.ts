@@ -24,9 +24,11 @@ function parse(schema: z.ZodType | undefined, value: unknown, where: Location): 
 }
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const payload = body === undefined ? '' : JSON.stringify(body);
+  // Bytes go out as they are, typed by the route's own headers (the web app's page and files).
+  const raw = Buffer.isBuffer(body);
+  const payload = body === undefined ? '' : raw ? body : JSON.stringify(body);
   res.writeHead(status, {
-    ...(payload ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+    ...(payload && !raw ? { 'content-type': 'application/json; charset=utf-8' } : {}),
     'content-length': Buffer.byteLength(payload),
     'cache-control': 'no-store',
     ...headers,

@@ -32,7 +32,7 @@ const errorResponse = (description: string) => ({
 export function openApiDocument(routes: AnyRoute[], version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
-    const success = r.status ?? (r.response ? 200 : 204);
+    const success = r.status ?? (r.response || r.produces ? 200 : 204);
     (paths[openApiPath(r.path)] ??= {})[r.method.toLowerCase()] = {
       summary: r.summary,
       ...(r.fn ? { tags: [r.fn] } : {}),
@@ -44,7 +44,9 @@ export function openApiDocument(routes: AnyRoute[], version: string) {
       responses: {
         [success]: r.response
           ? { description: 'OK', content: { 'application/json': { schema: jsonSchema(r.response, 'output') } } }
-          : { description: 'Done, no content' },
+          : r.produces
+            ? { description: 'OK', content: Object.fromEntries(r.produces.map((type) => [type, { schema: { type: 'string' } }])) }
+            : { description: 'Done, no content' },
         ...(r.body || r.query || r.params ? { 400: errorResponse('A field is invalid; details name it') } : {}),
         ...(r.public ? {} : { 401: errorResponse('Missing, invalid or expired bearer token') }),
         ...(r.params ? { 404: errorResponse('No such resource for this user') } : {}),

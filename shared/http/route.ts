@@ -19,7 +19,7 @@ export interface Context<P extends Schema, Q extends Schema, B extends Schema> {
   log: Logger;
 }
 
-/** What a route answers: the body (undefined for 204) with an optional status and headers. */
+/** What a route answers: the body (undefined for 204; a Buffer is sent as is) with an optional status and headers. */
 export class Reply {
   constructor(
     readonly body: unknown,
@@ -38,6 +38,8 @@ export interface Route<P extends Schema = Schema, Q extends Schema = Schema, B e
   body?: B;
   /** The success body, for the OpenAPI document. */
   response?: z.ZodType;
+  /** The media types of a success body that is not JSON (the web app's page and files), for the OpenAPI document. */
+  produces?: string[];
   /** Success status when the handler returns a plain value (default 200, or 204 for undefined). */
   status?: number;
   /** May answer 409 (a stale version or a taken name): documented in OpenAPI. */

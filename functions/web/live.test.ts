@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { loadConfig } from '../../shared/config.ts';
+import { withRuntime } from '../../shared/runtime/current.ts';
+import { type Runtime, createRuntime } from '../../shared/runtime/runtime.ts';
+import { openPage, seriousViolations, signInAs, useBrowser } from '../../test/browser.ts';
+import { clientFor, loadHost, newUser, serve } from '../../test/helpers.ts';
+
+// Live updates in Chromium: two tabs of one user, kept current by GET /api/sync through the sync
+// client (one poll shared by the tabs), against the local host in dev auth mode.
+let dev: Runtime;
+const app = serve(
+  () => {
+    dev = createRuntime(loadConfig({ ...process.env, AUTH_MODE: 'dev' }));
+    return withRuntime(dev, loadHost);
+  },
+  () => dev,
+);
+const { browser } = useBrowser();
+const latencies: number[] = [];
+after(() => {
+  if (latencies.length > 0) process.stdout.write(`# other-tab latency in the page (ms): ${latencies.map((ms) => ms.toFixed(0)).join(', ')}\n`);
+});
+
+async function twoTabs() {
+  const user = newUser();
+  const first = await openPage(browser(), `${app.url()}/`);
+  await signInAs(first.page, user);
+  // A second tab of the same browser, signed in as the same user.
+  const second = await first.context.newPage();
+  await second.goto(`${app.url()}/`);
+  await signInAs(second, user);
+  for (const page of [first.page, second]) await page.getByRole('status', { name: 'Sync: Live' }).waitFor();
+  return { ...first, second, api: await clientFor(app.url(), user) };
+}
+
+describe('live updates', () => {
+  it('shows a task created in one tab in the other, without a reload, and says the page is live', async () => {
+    const { context, page, second, errors } = await twoTabs();
+    const field = page.getByRole('textbox', { name: 'Add a task' });
+    const before = Date.now();
+    await field.fill('water the plants every saturday #home');
+    await field.press('Enter');
+    await second.getByRole('button', { name: 'water the plants', exact: true }).waitFor();
+    const applied = Number(await second.evaluate('document.documentElement.dataset.changeAppliedAt'));
+    assert.ok(applied >= before, 'the second tab applied a change after the task was added');
+    latencies.push(applied - before);
+    assert.deepEqual(await seriousViolations(second), []);
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+
+  it('shows a change made elsewhere (the API) in both tabs, and catches up after being offline', async () => {
+    const { context, page, second, api } = await twoTabs();
+    await api.post('/api/tasks', { title: 'from another device' });
+    for (const tab of [page, second]) await tab.getByRole('button', { name: 'from another device', exact: true }).waitFor();
+    await context.setOffline(true);
+    await api.post('/api/tasks', { title: 'made while offline' });
+    await context.setOffline(false);
+    for (const tab of [page, second]) await tab.getByRole('button', { name: 'made while offline', exact: true }).waitFor();
+    await context.close();
+  });
+});
