@@ -30,7 +30,7 @@ export const pullSecretRegistries = ['registry.digitalocean.com', 'ghcr.io'];
 const publicPath = (match: { type?: string; value: string }): boolean => {
   const type = match.type ?? 'PathPrefix';
   if (type === 'Exact' && match.value === '/') return true;
-  if (type === 'RegularExpression') return /^\^\/api\//.test(match.value);
+  if (type === 'RegularExpression') return /^\^\/(api|assets)\//.test(match.value);
   return match.value.startsWith('/api/') || match.value.startsWith('/assets/');
 };
 

@@ -26,7 +26,8 @@ export interface FunctionSpec {
   binding?: string;
 }
 
-const publicPrefix = '/api/';
+// What the Gateway routes to a function: the API, and the web app's page and hashed files.
+const isPublic = (path: string) => path.startsWith('/api/') || path === '/' || path.startsWith('/assets/');
 
 export function gatewayMatch(route: Pick<AnyRoute, 'method' | 'path'>): GatewayMatch {
   if (!route.path.includes('/:')) return { method: route.method, path: { type: 'Exact', value: route.path } };
@@ -45,7 +46,7 @@ export async function describe(entry: CatalogEntry): Promise<FunctionSpec> {
   const handler = await entry.load();
   switch (entry.trigger) {
     case 'http': {
-      const routes = handler.routes.filter((r) => !r.alone && r.path.startsWith(publicPrefix)).map(gatewayMatch);
+      const routes = handler.routes.filter((r) => !r.alone && isPublic(r.path)).map(gatewayMatch);
       return { ...base, routes };
     }
     case 'event': {
