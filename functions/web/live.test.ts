@@ -60,4 +60,29 @@ describe('live updates', () => {
     for (const tab of [page, second]) await tab.getByRole('button', { name: 'made while offline', exact: true }).waitFor();
     await context.close();
   });
+
+  it('keeps seven tabs of one user current over HTTP/1.1 (six connections per host) with one poll among them', async () => {
+    const user = newUser();
+    const first = await openPage(browser(), `${app.url()}/`);
+    await signInAs(first.page, user);
+    const polls = new Set<string>();
+    first.context.on('request', (r) => {
+      if (new URL(r.url()).pathname === '/api/sync' && new URL(r.url()).searchParams.has('wait')) polls.add(r.frame().page().url() + '#' + String(first.context.pages().indexOf(r.frame().page())));
+    });
+    const tabs = [first.page];
+    for (let i = 1; i < 7; i++) {
+      const tab = await first.context.newPage();
+      await tab.goto(`${app.url()}/`);
+      await signInAs(tab, user);
+      tabs.push(tab);
+    }
+    for (const tab of tabs) await tab.getByRole('status', { name: 'Sync: Live' }).waitFor();
+    const api = await clientFor(app.url(), user);
+    await api.post('/api/tasks', { title: 'seen by all seven' });
+    for (const tab of tabs) await tab.getByRole('button', { name: 'seen by all seven', exact: true }).waitFor();
+    // Held polls come from the leader tab alone: the others hear its BroadcastChannel.
+    assert.equal(polls.size, 1, [...polls].join(', '));
+    await first.context.close();
+  });
 });
+
