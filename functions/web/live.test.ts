@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { type Server, createServer } from 'node:http';
 import { after, describe, it } from 'node:test';
 import { loadConfig } from '../../shared/config.ts';
+import { createTask } from '../../shared/db/tasks.ts';
+import { TaskCreate } from '../../shared/domain/task.ts';
 import { withRuntime } from '../../shared/runtime/current.ts';
 import { type Runtime, createRuntime } from '../../shared/runtime/runtime.ts';
 import { openPage, seriousViolations, signInAs, useBrowser } from '../../test/browser.ts';
+import { freePort } from '../../test/free-port.ts';
 import { clientFor, loadHost, newUser, serve } from '../../test/helpers.ts';
 
 // Live updates in Chromium: two tabs of one user, kept current by GET /api/sync through the sync
@@ -84,5 +88,31 @@ describe('live updates', () => {
     assert.equal(polls.size, 1, [...polls].join(', '));
     await first.context.close();
   });
-});
 
+  it('rides out a server restart mid-poll: says it is reconnecting, then shows the change made meanwhile', async () => {
+    const handler = await withRuntime(dev, loadHost);
+    const port = await freePort();
+    const listen = () =>
+      new Promise<Server>((resolve) => {
+        const server = createServer((req, res) => void withRuntime(dev, () => handler(req, res)));
+        server.listen(port, '127.0.0.1', () => resolve(server));
+      });
+    let server = await listen();
+    const user = newUser();
+    const { context, page } = await openPage(browser(), `http://127.0.0.1:${port}/`);
+    await signInAs(page, user);
+    await page.getByRole('status', { name: 'Sync: Live' }).waitFor();
+    // Down while a poll is held: the connection drops under it.
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await page.getByRole('status', { name: 'Sync: Reconnecting…' }).waitFor();
+    // Written by another replica of the database meanwhile.
+    await withRuntime(dev, () => createTask({ userId: user, source: 'test' }, TaskCreate.parse({ title: 'made while the server was down' })));
+    server = await listen();
+    await page.getByRole('button', { name: 'made while the server was down', exact: true }).waitFor();
+    await page.getByRole('status', { name: 'Sync: Live' }).waitFor();
+    await context.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+});
