@@ -9,6 +9,8 @@ import { isoIn } from './time.ts';
 
 const listVerb = /^(?:show|list|display|give\s+me|get\s+(?:my|all|the)\b|find|search|look|overdue|my\s+tasks|tasks|todos?|agenda)\b/i;
 const question = /^(?:what|what's|whats|which|any|anything|do\s+i|did\s+i|have\s+i|how\s+many|is\s+there|are\s+there|is|are)\b/i;
+// Words before "tasks" that qualify them rather than name what they are about.
+const filterWords = /^(?:open|completed|complete|done|finished|overdue|late|pending|due|upcoming|remaining|current|all|other|new|recent|old|urgent|critical|high|low|medium|normal|important|today'?s|tomorrow'?s|weekly|daily|monthly|recurring|repeating|next|last|first)$/i;
 const aboutTasks = /\b(?:tasks?|todos?|to\s+do|overdue|late|due|have|left|pending|open|completed|done|finished|finish|complete|priority|urgent|critical|plate|agenda|list|today|tomorrow|tagged)\b|#/i;
 const more = /^(?:(?:show|see|list|load|give\s+me|get)\s+)?(?:more|the\s+rest|next\s+page|next\s+ones|next|page\s+2)(?:\s+(?:tasks|please|of\s+them))?$/i;
 
@@ -53,7 +55,10 @@ export function parseList(text: string, asked: boolean, ctx: ParseContext): Plan
   const about = /\b(?:about|matching|containing|called|named|mentioning)\s+["“]?(.+?)["”]?$/i.exec(text);
   const find = /^(?:find|search(?:\s+for)?|look\s+for)\s+(?:tasks?\s+)?["“]?(.+?)["”]?$/i.exec(text);
   const filtered = Object.keys(args).length > 0;
-  const q = about?.[1] ?? (!filtered ? find?.[1] : undefined);
+  // "show my work tasks": one word before "tasks" that names no filter is searched for.
+  const kind = /^(?:show|list|display|get|give\s+me)\s+(?:me\s+)?(?:my|the|all)\s+([\p{L}\p{N}_-]+)\s+(?:tasks?|todos?)$/iu.exec(text)?.[1];
+  const named = kind && !filterWords.test(kind) ? kind : undefined;
+  const q = about?.[1] ?? (!filtered ? (find?.[1] ?? named) : undefined);
   if (q && /[\p{L}\p{N}]/u.test(q)) args.q = q.replace(/^the\s+/i, '');
   // A number, as the declared parameters schema says (the HTTP query's string would do for zod alone).
   return act({ tool: 'list_tasks', args: { ...args, sort: 'due_at', limit: 20 } });
