@@ -3,9 +3,10 @@ import { type Server, createServer } from 'node:http';
 import { after, before } from 'node:test';
 import { SignJWT } from 'jose';
 import { loadHostHandler } from '../functions/host.ts';
+import { loadConfig } from '../shared/config.ts';
 import type { HttpHandler } from '../shared/http/index.ts';
 import { runtime, withRuntime } from '../shared/runtime/current.ts';
-import type { Runtime } from '../shared/runtime/runtime.ts';
+import { type Runtime, createRuntime } from '../shared/runtime/runtime.ts';
 
 // Integration tests call the real handlers over HTTP against the real (embedded) PostgreSQL that
 // scripts/test.ts started. Each test works as its own fresh user, so tests never see each other's rows.
@@ -90,6 +91,22 @@ export function serve(load: () => Promise<HttpHandler>, rt: () => Runtime = runt
     await rt().close();
   });
   return { url: () => url };
+}
+
+/**
+ * The local host on a runtime of its own, built from the test environment with `settings` changed
+ * (made ready first when they name something the hook starts, such as a Redis), served for the file.
+ */
+export function serveHost(settings: () => Record<string, string> | Promise<Record<string, string>>): { url: () => string; runtime: () => Runtime } {
+  let own: Runtime;
+  const served = serve(
+    async () => {
+      own = createRuntime(loadConfig({ ...process.env, ...(await settings()) }));
+      return withRuntime(own, loadHost);
+    },
+    () => own,
+  );
+  return { ...served, runtime: () => own };
 }
 
 /** The local host's handler, with the outbox relay delivering events to its event functions. */

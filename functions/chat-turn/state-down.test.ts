@@ -1,12 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { loadConfig } from '../../shared/config.ts';
-import { withRuntime } from '../../shared/runtime/current.ts';
-import { type Runtime, createRuntime } from '../../shared/runtime/runtime.ts';
 import { conversationKey } from '../../shared/state/port.ts';
 import { type RedisServer, startRedis } from '../../test/redis-server.ts';
 import { RespConnection } from '../../test/resp.ts';
-import { type Client, clientFor, loadHost, serve } from '../../test/helpers.ts';
+import { type Client, clientFor, serveHost } from '../../test/helpers.ts';
 import { type UpstashRestServer, startUpstashRestServer } from '../../test/upstash-rest-server.ts';
 
 // The whole local host with conversations in Redis (CHAT_STATE=upstash, a real redis-server behind
@@ -14,17 +11,11 @@ import { type UpstashRestServer, startUpstashRestServer } from '../../test/upsta
 // configuration once Redis and the REST server are up.
 let redis: RedisServer;
 let rest: UpstashRestServer;
-let upstash: Runtime;
-const app = serve(
-  async () => {
-    redis = await startRedis();
-    rest = await startUpstashRestServer({ redisPort: redis.port, token: 'rest-token' });
-    const env = { CHAT_STATE: 'upstash', UPSTASH_REDIS_REST_URL: rest.url, UPSTASH_REDIS_REST_TOKEN: rest.token, CHAT_STATE_TIMEOUT_MS: '1000' };
-    upstash = createRuntime(loadConfig({ ...process.env, ...env }));
-    return withRuntime(upstash, loadHost);
-  },
-  () => upstash,
-);
+const app = serveHost(async () => {
+  redis = await startRedis();
+  rest = await startUpstashRestServer({ redisPort: redis.port, token: 'rest-token' });
+  return { CHAT_STATE: 'upstash', UPSTASH_REDIS_REST_URL: rest.url, UPSTASH_REDIS_REST_TOKEN: rest.token, CHAT_STATE_TIMEOUT_MS: '1000' };
+});
 after(async () => {
   await rest.close();
   await redis.destroy();

@@ -1,25 +1,16 @@
 import assert from 'node:assert/strict';
-import { type Server, createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { after, describe, it } from 'node:test';
-import { loadConfig } from '../../shared/config.ts';
 import { createTask } from '../../shared/db/tasks.ts';
 import { TaskCreate } from '../../shared/domain/task.ts';
 import { withRuntime } from '../../shared/runtime/current.ts';
-import { type Runtime, createRuntime } from '../../shared/runtime/runtime.ts';
 import { openPage, seriousViolations, signInAs, useBrowser } from '../../test/browser.ts';
 import { freePort } from '../../test/free-port.ts';
-import { clientFor, loadHost, newUser, serve } from '../../test/helpers.ts';
+import { clientFor, loadHost, newUser, serveHost } from '../../test/helpers.ts';
 
 // Live updates in Chromium: two tabs of one user, kept current by GET /api/sync through the sync
 // client (one poll shared by the tabs), against the local host in dev auth mode.
-let dev: Runtime;
-const app = serve(
-  () => {
-    dev = createRuntime(loadConfig({ ...process.env, AUTH_MODE: 'dev' }));
-    return withRuntime(dev, loadHost);
-  },
-  () => dev,
-);
+const app = serveHost(() => ({ AUTH_MODE: 'dev' }));
 const { browser } = useBrowser();
 const latencies: number[] = [];
 after(() => {
@@ -90,11 +81,11 @@ describe('live updates', () => {
   });
 
   it('rides out a server restart mid-poll: says it is reconnecting, then shows the change made meanwhile', async () => {
-    const handler = await withRuntime(dev, loadHost);
+    const handler = await withRuntime(app.runtime(), loadHost);
     const port = await freePort();
     const listen = () =>
       new Promise<Server>((resolve) => {
-        const server = createServer((req, res) => void withRuntime(dev, () => handler(req, res)));
+        const server = createServer((req, res) => void withRuntime(app.runtime(), () => handler(req, res)));
         server.listen(port, '127.0.0.1', () => resolve(server));
       });
     let server = await listen();
@@ -107,7 +98,7 @@ describe('live updates', () => {
     await new Promise((resolve) => server.close(resolve));
     await page.getByRole('status', { name: 'Sync: Reconnecting…' }).waitFor();
     // Written by another replica of the database meanwhile.
-    await withRuntime(dev, () => createTask({ userId: user, source: 'test' }, TaskCreate.parse({ title: 'made while the server was down' })));
+    await withRuntime(app.runtime(), () => createTask({ userId: user, source: 'test' }, TaskCreate.parse({ title: 'made while the server was down' })));
     server = await listen();
     await page.getByRole('button', { name: 'made while the server was down', exact: true }).waitFor();
     await page.getByRole('status', { name: 'Sync: Live' }).waitFor();

@@ -2,23 +2,13 @@ import assert from 'node:assert/strict';
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { loadConfig } from '../../shared/config.ts';
-import { withRuntime } from '../../shared/runtime/current.ts';
-import { type Runtime, createRuntime } from '../../shared/runtime/runtime.ts';
 import { openPage, signInAs, useBrowser } from '../../test/browser.ts';
-import { clientFor, eventually, loadHost, newUser, serve } from '../../test/helpers.ts';
+import { clientFor, eventually, newUser, serveHost } from '../../test/helpers.ts';
 
 // The README's pictures of the app, taken by every test run into docs/screenshots/: the list, the
 // editor with its recurrence preview, and the activity chart, for a user with a week of tasks.
 const dir = path.join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
-let dev: Runtime;
-const app = serve(
-  () => {
-    dev = createRuntime(loadConfig({ ...process.env, AUTH_MODE: 'dev' }));
-    return withRuntime(dev, loadHost);
-  },
-  () => dev,
-);
+const app = serveHost(() => ({ AUTH_MODE: 'dev' }));
 const { browser } = useBrowser();
 const at = (hours: number) => new Date(Date.now() + hours * 3_600_000).toISOString();
 

@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadConfig } from '../../shared/config.ts';
-import { withRuntime } from '../../shared/runtime/current.ts';
-import { type Runtime, createRuntime } from '../../shared/runtime/runtime.ts';
 import { openPage, seriousViolations, useBrowser } from '../../test/browser.ts';
-import { loadHost, serve } from '../../test/helpers.ts';
+import { serveHost } from '../../test/helpers.ts';
 
 // The local host in dev auth mode, as npm start runs it, in Chromium.
-let dev: Runtime;
-const app = serve(
-  () => {
-    dev = createRuntime(loadConfig({ ...process.env, AUTH_MODE: 'dev' }));
-    return withRuntime(dev, loadHost);
-  },
-  () => dev,
-);
+const app = serveHost(() => ({ AUTH_MODE: 'dev' }));
 const { browser } = useBrowser();
 
 describe('signing in to the web app in dev mode', () => {

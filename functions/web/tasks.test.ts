@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadConfig } from '../../shared/config.ts';
-import { withRuntime } from '../../shared/runtime/current.ts';
-import { type Runtime, createRuntime } from '../../shared/runtime/runtime.ts';
 import { openPage, seriousViolations, signInAs, useBrowser } from '../../test/browser.ts';
-import { clientFor, eventually, loadHost, newUser, serve } from '../../test/helpers.ts';
+import { clientFor, eventually, newUser, serveHost } from '../../test/helpers.ts';
 
 // The task list, quick add and the editor in Chromium, against the local host in dev auth mode.
-let dev: Runtime;
-const app = serve(
-  () => {
-    dev = createRuntime(loadConfig({ ...process.env, AUTH_MODE: 'dev' }));
-    return withRuntime(dev, loadHost);
-  },
-  () => dev,
-);
+const app = serveHost(() => ({ AUTH_MODE: 'dev' }));
 const { browser } = useBrowser();
 
 async function signedIn(options: Parameters<typeof openPage>[2] = {}) {
