@@ -1,16 +1,9 @@
-// Calls to the API, same origin, with the session's bearer token. Every answer that is not 2xx
-// becomes an ApiError carrying the API's own code, message and details (the field it names).
+import { AppError } from '../../../shared/domain/errors.ts';
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly details: unknown[] = [],
-  ) {
-    super(message);
-  }
-}
+// Calls to the API, same origin, with the session's bearer token. Every answer that is not 2xx
+// becomes an ApiError: the server's own AppError (status, code, message, details naming the
+// field), rebuilt from the answer's JSON.
+export { AppError as ApiError };
 
 function parseJson(text: string): unknown {
   try {
@@ -49,14 +42,14 @@ export function createApi({ token, onUnauthorized, fetch: fetchFn = (...args) =>
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch {
-      throw new ApiError(0, 'offline', 'the server cannot be reached');
+      throw new AppError(0, 'offline', 'the server cannot be reached');
     }
     const text = await res.text();
     const parsed = parseJson(text);
     if (!res.ok) {
       const error = (parsed as { error?: { code?: string; message?: string; details?: unknown[] } } | undefined)?.error;
       if (res.status === 401) onUnauthorized?.();
-      throw new ApiError(res.status, error?.code ?? 'http_error', error?.message ?? `the server answered ${res.status}`, error?.details ?? []);
+      throw new AppError(res.status, error?.code ?? 'http_error', error?.message ?? `the server answered ${res.status}`, error?.details ?? []);
     }
     return { body: parsed as T, headers: res.headers };
   }
