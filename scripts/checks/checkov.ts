@@ -85,7 +85,7 @@ export function checkov(repo: string, valuesFiles: string[]): { findings: Checko
     const res = spawnSync(checkovBinary(), args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...env, BC_SKIP_MAPPING: 'TRUE' } });
     // 0: all passed, 1: failed checks; anything else, or no report, is checkov failing.
     if ((res.status !== 0 && res.status !== 1) || !/^[[{]/.test(res.stdout.trim())) {
-      return { findings: [{ file: dir, check: 'checkov', message: `exited ${res.status} without a report: ${res.stderr.slice(-2000)}` }], passed: 0, skipped: 0 };
+      return { findings: [{ file: dir, check: 'checkov', message: `exited ${res.status} without a report: ${res.error?.message ?? res.stderr.slice(-2000)}` }], passed: 0, skipped: 0 };
     }
     // One JSON document, or a list of them with several frameworks.
     const parsed = JSON.parse(res.stdout) as CheckovReport | CheckovReport[];

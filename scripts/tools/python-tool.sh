@@ -17,13 +17,15 @@ read -r package version <<<"${pins[$tool]}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 venv="$root/.cache/$package-$version"
 # .installed is written last: a run killed half way leaves a venv without it, which the next run redoes.
-if [[ ! -f "$venv/.installed" ]]; then
+# A venv's scripts (pip's too) name its absolute path: one built under another path (a moved checkout) is redone.
+installed() { [[ -f "$venv/.installed" ]] && [[ "$(head -n 1 "$venv/bin/pip" 2>/dev/null)" == "#!$venv/bin/python"* ]]; }
+if ! installed; then
   command -v flock >/dev/null || { echo "[tools] flock (util-linux) is required" >&2; exit 1; }
   # Parallel callers on a fresh machine install once: the second waits for the first.
   mkdir -p "$root/.cache"
   exec 9>>"$venv.lock"
   flock 9
-  if [[ ! -f "$venv/.installed" ]]; then
+  if ! installed; then
     echo "[tools] installing $package $version into $venv (once)" >&2
     # A venv's scripts name its own path, so it is built in place, not renamed into place.
     rm -rf "$venv"
