@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { signDevToken, userIdPattern } from '../shared/auth/jwt.ts';
 import { getConfig } from '../shared/config.ts';
 import { DaprSubscription, type EventFunction, daprSubscription } from '../shared/events/function.ts';

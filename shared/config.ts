@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { runtime } from './runtime/current.ts';
 
 // Every setting taskfn reads from the environment, validated once at start-up.

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { before, describe, it } from 'node:test';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parse, parseAllDocuments } from 'yaml';
 import type { CatalogEntry } from '../functions/catalog.ts';
 import { catalog } from '../functions/catalog.ts';

@@ -1,5 +1,5 @@
 import * as functions from '@google-cloud/functions-framework';
-import { z } from 'zod';
+import * as z from 'zod';
 import * as templates from '../../shared/db/recurring-tasks.ts';
 import { IdParams } from '../../shared/domain/fields.ts';
 import { checkSeries, preview, resolveRule, withinBudget } from '../../shared/domain/recurrence/index.ts';

@@ -1,5 +1,5 @@
 import * as functions from '@google-cloud/functions-framework';
-import { z } from 'zod';
+import * as z from 'zod';
 import { authenticateSender } from '../../shared/events/sender-auth.ts';
 import { runtime } from '../../shared/runtime/current.ts';
 import { httpFunction, route } from '../../shared/http/index.ts';

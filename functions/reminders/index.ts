@@ -1,5 +1,5 @@
 import * as functions from '@google-cloud/functions-framework';
-import { z } from 'zod';
+import * as z from 'zod';
 import { deleteReminder, listReminders, setReminders } from '../../shared/db/reminders.ts';
 import { IdParams } from '../../shared/domain/fields.ts';
 import { Reminder, ReminderList, ReminderParams } from '../../shared/domain/reminder.ts';

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import * as functions from '@google-cloud/functions-framework';
 import type { IncomingMessage } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getConfig } from '../../shared/config.ts';
 import { NotFoundError, UnavailableError } from '../../shared/domain/errors.ts';
 import { Reply, httpFunction, route } from '../../shared/http/index.ts';

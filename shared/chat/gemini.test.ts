@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type GeminiApi, type GeminiRequest, quotaExceeded, startGeminiApi } from '../../test/gemini-api.ts';
 import { freePort } from '../../test/free-port.ts';
 import { newUser } from '../../test/helpers.ts';

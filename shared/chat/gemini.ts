@@ -1,5 +1,5 @@
 import { ApiError, type Content, type FunctionDeclaration, FunctionCallingConfigMode, GoogleGenAI, type Part } from '@google/genai';
-import { z } from 'zod';
+import * as z from 'zod';
 import { UnavailableError } from '../domain/errors.ts';
 import { log } from '../observability/log.ts';
 import { describe } from './reply.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { text } from '../domain/fields.ts';
 
 // The shapes of chat: the request and answer of a turn, and the messages a conversation keeps.

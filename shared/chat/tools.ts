@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { db } from '../db/client.ts';
 import { replaceReminders } from '../db/reminders.ts';
 import { listTasks } from '../db/task-list.ts';

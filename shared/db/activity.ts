@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ActivityEntry, type ActivityPage, type ActivityQuery, type Summary, type SummaryQuery, summaryWindow } from '../domain/activity.ts';
 import type { TaskEvent } from '../events/task-events.ts';
 import { type Tx, db } from './client.ts';

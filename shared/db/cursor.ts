@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../domain/errors.ts';
 
 // Keyset pagination: a cursor holds the last item's sort value and id, so a page never shifts when

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NotFoundError } from '../domain/errors.ts';
 import type { DeliveryAttempt, Notification, NotificationPage, NotificationQuery } from '../domain/notification.ts';
 import type { NotificationRequested } from '../events/time-events.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type TaskPage, type TaskQuery, TaskSort, defaultOrder } from '../domain/task.ts';
 import { type Sql, db } from './client.ts';
 import { cursorError, decodeCursor, pageOf } from './cursor.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { commaList, dateTime } from './fields.ts';
 
 export const activityTypes = ['task.created', 'task.updated', 'task.deleted', 'task.completed', 'task.uncompleted'] as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // ISO 8601 durations for reminder offsets: weeks, days, hours, minutes, seconds. Years and months
 // are refused: "a month before" has no fixed length, and a reminder should not guess.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Field rules shared by every schema. Rules are patterns rather than refinements where they can be,
 // so the OpenAPI document states them too. PostgreSQL cannot store NUL in text: refused here rather

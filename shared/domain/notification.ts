@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Channel } from './settings.ts';
 
 export const DeliveryAttempt = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Version, dateTime, text } from './fields.ts';
 import { Recurrence } from './recurrence/index.ts';
 import { TagName } from './tag.ts';

@@ -1,6 +1,6 @@
 import { TZDate } from '@date-fns/tz';
 import { sub } from 'date-fns';
-import { z } from 'zod';
+import * as z from 'zod';
 import { IsoDuration, parseDuration } from './duration.ts';
 import { dateTime } from './fields.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TimeZone } from './activity.ts';
 import { IsoDuration } from './duration.ts';
 import { type ErrorDetail, ValidationError } from './errors.ts';

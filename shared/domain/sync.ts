@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Notification } from './notification.ts';
 import { Reminder } from './reminder.ts';
 import { Settings } from './settings.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { text } from './fields.ts';
 
 export const TagName = text(50, { trim: true })

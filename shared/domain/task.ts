@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Version, commaList, dateTime, text } from './fields.ts';
 import { Recurrence } from './recurrence/index.ts';
 import { ReminderList } from './reminder.ts';

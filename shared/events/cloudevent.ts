@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 // CloudEvents 1.0 in structured JSON mode (https://github.com/cloudevents/spec). `partitionkey` is the
 // spec's Partitioning extension: the user id, so one user's events stay in order.

@@ -1,5 +1,5 @@
 import { HTTP } from 'cloudevents';
-import { z } from 'zod';
+import * as z from 'zod';
 import { getConfig } from '../config.ts';
 import { AppError, UnavailableError } from '../domain/errors.ts';
 import { type HttpHandler, httpFunction } from '../http/handler.ts';

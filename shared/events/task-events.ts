@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Task } from '../domain/task.ts';
 import { CloudEvent, type CloudEventAttributes, cloudEvent } from './cloudevent.ts';
 import { topics } from './topics.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Channel } from '../domain/settings.ts';
 import { CloudEvent, type CloudEventAttributes, cloudEvent } from './cloudevent.ts';
 import type { Outgoing } from './outbox.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ChatMessage } from '../chat/messages.ts';
 import { UnavailableError } from '../domain/errors.ts';
 

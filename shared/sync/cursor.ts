@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { cursorError, decodeCursor, encodeCursor } from '../db/cursor.ts';
 import { AppError } from '../domain/errors.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TimeZone } from '../activity.ts';
 import { dateTime } from '../fields.ts';
 import { cronProblem } from './cron.ts';
