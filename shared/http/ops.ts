@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { metricsContentType, renderMetrics } from '../observability/metrics.ts';
+import { renderMetrics } from '../observability/metrics.ts';
 import type { Collector, HealthCheck } from '../runtime/runtime.ts';
 import { withDeadline } from './deadline.ts';
 
@@ -15,8 +15,8 @@ export async function serveOps(method: string, path: string, res: ServerResponse
   if (method !== 'GET') return false;
   if (path === '/metrics') {
     await Promise.all(collectors.map((collect) => collect()));
-    const body = await renderMetrics();
-    res.writeHead(200, { 'content-type': metricsContentType });
+    const { contentType, body } = await renderMetrics();
+    res.writeHead(200, { 'content-type': contentType });
     res.end(body);
     return true;
   }

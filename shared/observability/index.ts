@@ -1,3 +1,3 @@
 export { log, type Logger } from './log.ts';
-export { observeRequest, renderMetrics, metricsContentType } from './metrics.ts';
+export { observeRequest, renderMetrics } from './metrics.ts';
 export { requestIdOf } from './request-id.ts';

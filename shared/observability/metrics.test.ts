@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { after, describe, it } from 'node:test';
-import { register } from 'prom-client';
 import { parse } from 'yaml';
 import { catalog } from '../../functions/catalog.ts';
 import { db } from '../db/client.ts';
@@ -11,6 +10,7 @@ import { topics } from '../events/topics.ts';
 import { eventually } from '../../test/helpers.ts';
 import { runtime } from '../runtime/current.ts';
 import { renderMetrics } from './metrics.ts';
+import { loadPromClient } from './prom.ts';
 
 const sql = db();
 
@@ -22,7 +22,7 @@ after(() => sql.end());
 /** The value of one exported sample, by its exact name and labels as Prometheus prints them (as /metrics renders them: the runtime's collectors first). */
 async function sample(series: string): Promise<number | undefined> {
   await Promise.all(runtime().collectors.map((collect) => collect()));
-  const line = (await renderMetrics()).split('\n').find((l) => l.startsWith(`${series} `));
+  const line = (await renderMetrics()).body.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
@@ -74,7 +74,8 @@ describe('the chart\'s dashboard and alerts', () => {
     [...expr.matchAll(/(?<![$\w.])[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b/g)].map(([m]) => m).filter((m) => !['histogram_quantile', 'label_values'].includes(m));
 
   it('query only series the functions export', async () => {
-    for (const entry of catalog) await entry.load(); // each function registers its own metrics
+    for (const entry of catalog) await entry.load(); // each function defines its own metrics
+    const { register } = await loadPromClient();
     const exported = new Set((await register.getMetricsAsJSON()).map((m) => m.name));
     const dashboard = JSON.parse(await readFile(new URL('dashboard.json', chart), 'utf8')) as {
       panels: { targets: { expr: string }[] }[];

@@ -1,18 +1,21 @@
-import { Histogram } from 'prom-client';
 import { claimDueReminders } from '../db/due-reminders.ts';
 import { generateDueInstances } from '../db/recurring-instances.ts';
 import { pruneOld } from '../db/retention.ts';
 import { UnavailableError } from '../domain/errors.ts';
 import { retryDueNotifications } from '../notify/deliver.ts';
 import type { Logger } from '../observability/log.ts';
+import { defineMetrics } from '../observability/prom.ts';
 import { runtime } from '../runtime/current.ts';
 import { pruneSyncLog } from '../sync/prune.ts';
 
-const lateness = new Histogram({
-  name: 'reminder_lateness_seconds',
-  help: 'From a reminder being due to the tick that claimed it',
-  buckets: [0.5, 1, 2, 5, 10, 11, 15, 30, 60, 120, 600],
-});
+const lateness = defineMetrics(
+  (prom) =>
+    new prom.Histogram({
+      name: 'reminder_lateness_seconds',
+      help: 'From a reminder being due to the tick that claimed it',
+      buckets: [0.5, 1, 2, 5, 10, 11, 15, 30, 60, 120, 600],
+    }),
+);
 
 export interface TickResult {
   reminders: number;
@@ -29,7 +32,7 @@ async function fireReminders(now: Date, batchSize: number): Promise<number> {
   for (let i = 0; i < 10; i++) {
     const claimed = await claimDueReminders(now, batchSize);
     const seen = Date.now();
-    for (const r of claimed) lateness.observe(Math.max(0, seen - r.fire_at.getTime()) / 1000);
+    if (claimed.length > 0) lateness.use((h) => claimed.forEach((r) => h.observe(Math.max(0, seen - r.fire_at.getTime()) / 1000)));
     total += claimed.length;
     if (claimed.length < batchSize) break;
   }
