@@ -13,6 +13,7 @@ import { type BuildOptions, type Metafile, type Plugin, build } from 'esbuild';
 import { catalog } from '../functions/catalog.ts';
 import { writeBuilt } from '../functions/web/assets.ts';
 import { buildApp } from '../functions/web/build-app.ts';
+import { buildLazyPackages, lazyStandIns } from './bundle/lazy-packages.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -116,9 +117,12 @@ export async function buildAll({
     outdir,
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
-    plugins: [entries(names), ...(packages === 'bundle' ? [trimmed] : [])],
+    plugins: [entries(names), ...(packages === 'bundle' ? [trimmed, lazyStandIns(root)] : [])],
   });
   checkInputs('the functions', result.metafile);
+  if (packages === 'bundle') {
+    for (const meta of await buildLazyPackages(root, outdir, common(packages))) checkInputs('the lazily loaded packages', meta);
+  }
   if (metafile) await writeFile(metafile, JSON.stringify(result.metafile));
   const functions = catalog.map((entry) => ({ name: entry.name, trigger: entry.trigger, startBytes: startBytes(result.metafile!, path.join(outdir, entry.name, 'index.js')) }));
   const migrate = await build({ ...common(packages), entryPoints: [path.join(root, 'scripts/bundle/migrate.ts')], outfile: path.join(outdir, 'migrate.js') });

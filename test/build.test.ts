@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -111,6 +111,32 @@ describe('the image build (scripts/build-image-steps.sh)', () => {
     const bad = await c.post('/api/tasks', { title: '' });
     assert.deepEqual([bad.status, bad.body.error.details[0].path], [400, 'title']);
     assert.equal((await c.get('/api/tasks')).status, 405);
+  });
+
+  it('loads a package kept out of the start-up chunks (dist/lazy) at its first use: a cron rule, a form body', async () => {
+    const { url } = await serveBundle('create-task');
+    const c = await clientFor(url);
+    const due = new Date(Date.now() + 86_400_000).toISOString();
+    const series = await c.post('/api/tasks', { title: 'weekdays', due_at: due, recurrence: { freq: 'cron', cron: '0 9 * * 1-5' } });
+    assert.equal(series.status, 201);
+    const badCron = await c.post('/api/tasks', { title: 'never', due_at: due, recurrence: { freq: 'cron', cron: '0 25 * * *' } });
+    assert.deepEqual([badCron.status, badCron.body.error.details[0].path], [400, 'recurrence.cron']);
+    // functions-framework parses a form body with qs before the handler refuses it.
+    const form = await fetch(`${url}/api/tasks`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Bearer ${c.token}` }, body: 'title=x&a[b]=c' });
+    assert.deepEqual([form.status, ((await form.json()) as { error: { code: string } }).error.code], [415, 'unsupported_media_type']);
+  });
+
+  it('starts a function and answers its first write without reading dist/lazy', async () => {
+    const stripped = path.join(image, 'stripped');
+    await cp(path.join(image, 'dist'), path.join(stripped, 'dist'), { recursive: true });
+    await rm(path.join(stripped, 'dist', 'lazy'), { recursive: true });
+    const port = await freePort();
+    const child = start(process.execPath, [path.join(stripped, 'dist', 'create-task', 'index.js')], containerEnv(port));
+    children.push(child);
+    await waitFor(child, /"msg":"serving"/);
+    const url = `http://127.0.0.1:${port}`;
+    assert.equal((await request(url, 'GET', '/healthz')).status, 200);
+    assert.equal((await (await clientFor(url)).post('/api/tasks', { title: 'no lazy packages needed' })).status, 201);
   });
 
   it('serves the web app from its bundle in production: the page with its policy and no-cache, the hashed files immutable', async () => {
