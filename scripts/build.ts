@@ -6,6 +6,7 @@
 // builds elsewhere; `-- --metafile=FILE` writes esbuild's metafile of the functions' build (what each
 // output holds: esbuild's analyzer reads it).
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -61,6 +62,26 @@ const trimmed: Plugin = {
   },
 };
 
+/**
+ * Node's built-in modules reached through their CommonJS exports (process.getBuiltinModule), not
+ * `import`: the first ES module import of a built-in builds its module facade, which reads every
+ * export, and lazy ones load whole subsystems no function uses at start (node:fs's ReadStream loads
+ * the fs streams, node:tls its root certificates, node:http undici): 10-20 ms of a cold start in a
+ * V8 profile under Node 24, for postgres.js's `import fs from 'fs'` and the like. Named imports stay
+ * live: esbuild reads them from the exports object when they are used.
+ */
+const builtinsWithoutFacades: Plugin = {
+  name: 'taskfn-builtins-without-facades',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?[a-z_/]+$/ }, (args) => {
+      const id = args.path.startsWith('node:') ? args.path : `node:${args.path}`;
+      if (args.kind !== 'import-statement' || !isBuiltin(id)) return undefined;
+      return { path: id, namespace: 'taskfn-builtin' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'taskfn-builtin' }, (args) => ({ contents: `module.exports = process.getBuiltinModule(${JSON.stringify(args.path)});\n`, loader: 'js' }));
+  },
+};
+
 function common(packages: Packages): BuildOptions {
   return {
     bundle: true,
@@ -72,7 +93,7 @@ function common(packages: Packages): BuildOptions {
     logLevel: 'warning',
     packages: packages === 'external' ? 'external' : undefined,
     // CommonJS packages inside an ESM bundle still call require() for Node's built-in modules.
-    banner: { js: "import { createRequire as __taskfnRequire } from 'node:module'; const require = __taskfnRequire(import.meta.url);" },
+    banner: { js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);" },
     legalComments: 'none',
     // A cold start spends most of its CPU compiling the 2-3 MB of JavaScript it loads (V8 profile,
     // bench/cold-start): minified, the same code is about half the bytes. Stack traces map back to
@@ -117,7 +138,7 @@ export async function buildAll({
     outdir,
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
-    plugins: [entries(names), ...(packages === 'bundle' ? [trimmed, lazyStandIns(root)] : [])],
+    plugins: [entries(names), builtinsWithoutFacades, ...(packages === 'bundle' ? [trimmed, lazyStandIns(root)] : [])],
   });
   checkInputs('the functions', result.metafile);
   if (packages === 'bundle') {
