@@ -150,6 +150,11 @@ try {
   const imageBytes = await du(image);
   const externalBytes = (await du(external)) + (await du(path.join(dir, 'external', 'node_modules')));
   const startKiB = listed.map((f) => f.startBytes / 1024);
+  // Packages only some requests need, read at their first use (scripts/bundle/lazy-packages.ts).
+  const lazyDir = path.join(bundled, 'lazy');
+  const lazy = await Promise.all(
+    (await readdir(lazyDir).catch(() => [])).filter((f) => f.endsWith('.cjs')).map(async (f) => `${f.slice(0, -'.cjs'.length)} ${((await stat(path.join(lazyDir, f))).size / 1024).toFixed(0)} KiB`),
+  );
   process.stdout.write(
     [
       `${new Date().toISOString().slice(0, 10)}, ${cpus().length} × ${cpus()[0]?.model.trim()}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node.js ${nodeVersion}, ` +
@@ -160,7 +165,8 @@ try {
       ...rows.map((r) => `| ${r.label} | ${cell(r.bundle)} | ${cell(r.cache)} | ${cell(r.external)} | ${cell(r.maps)} |`),
       '',
       `worst bundled function: ${worst.toFixed(1)}× the bare server; with the compile cache: ${hasCache ? `${worstShipped.toFixed(1)}×` : `none (${nodeVersion} has no compile cache)`} (target ≤ 3×)`,
-      `JavaScript a bundled function reads at start (its entry and the chunks it imports): ${Math.min(...startKiB).toFixed(0)}–${Math.max(...startKiB).toFixed(0)} KiB`,
+      `JavaScript a bundled function reads at start (its entry and the chunks it imports): ${Math.min(...startKiB).toFixed(0)}–${Math.max(...startKiB).toFixed(0)} KiB` +
+        (lazy.length ? `; read at first use instead (dist/lazy/): ${lazy.join(', ')}` : ''),
       `image payload (what the Dockerfile copies, scripts/build-image-steps.sh: dist/ with source maps, no node_modules): ${mib(imageBytes)} MiB; ` +
         `the packages-external alternative: ${mib(externalBytes)} MiB (dist/ plus npm ci --omit=dev node_modules)`,
       '',

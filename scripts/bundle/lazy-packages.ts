@@ -6,7 +6,8 @@
 // - qs (with side-channel and get-intrinsic): express's "extended" query parser, which
 //   functions-framework does not choose, and body-parser's form parser, for a form body, which
 //   taskfn then refuses with 415;
-// - cron-parser (with luxon, 100 KiB): only a recurrence rule or a schedule with a cron expression.
+// - cron-parser (with luxon, 100 KiB): only a recurrence rule or a schedule with a cron expression;
+// - thread-stream (with node:worker_threads): pino's transports, which taskfn does not configure.
 // Each consumer requires the package once at its top and reads its exports only inside functions,
 // so the bundles get a stand-in whose exports load the real package (dist/lazy/<name>.cjs, bundled
 // with its own dependencies) at the first read: the same code runs, later. The stand-in requires it
@@ -15,7 +16,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { type BuildOptions, type Metafile, type Plugin, build } from 'esbuild';
 
-export const lazyPackages = ['mime-types', 'qs', 'cron-parser'] as const;
+export const lazyPackages = ['mime-types', 'qs', 'cron-parser', 'thread-stream'] as const;
 
 const lazyDir = 'lazy';
 const file = (name: string) => `${lazyDir}/${name}.cjs`;
