@@ -32,6 +32,8 @@ export const TaskPatch = z
     priority: Priority.optional(),
     due_at: DueAt.optional(),
     tags: Tags.optional(),
+    /** Starts a series at the due time, changes its rule, or (null) stops it: the task becomes a one-off. */
+    recurrence: Recurrence.nullable().optional(),
     version: Version.optional(),
   })
   .refine((p) => Object.keys(p).some((k) => k !== 'version'), 'must change at least one field');
