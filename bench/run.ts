@@ -18,6 +18,7 @@ const benches: { name: string; short: string[]; full: string[]; fullOnly?: boole
   { name: 'cold-start', short: ['5'], full: ['15'] },
   { name: 'chat', short: ['300'], full: ['1000'] },
   { name: 'reminders', short: ['200', '2000'], full: ['1000', '10000'] },
+  { name: 'web', short: ['5', '20'], full: ['15', '100'] },
   { name: 'dapr', short: [], full: [], fullOnly: true },
 ];
 

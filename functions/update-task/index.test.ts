@@ -141,3 +141,108 @@ describe('PATCH /api/tasks/{id}', () => {
     assert.equal(text.status, 415);
   });
 });
+
+describe('PATCH /api/tasks/{id} with a recurrence', () => {
+  const weekly = { freq: 'weekly', by_weekday: ['SA'] };
+  const due = '2030-01-05T09:00:00.000Z'; // a Saturday
+
+  it('starts a series at the task\'s due time on a one-off task, as POST /api/tasks with a recurrence does', async () => {
+    const c = await clientFor(app.url());
+    const t = await task(c, { due_at: due });
+    const res = await c.patch(`/api/tasks/${t.id}`, { recurrence: weekly }, { 'if-match': '"1"' });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.version, 2);
+    assert.equal(res.body.due_at, due);
+    const template = await c.get(`/api/recurring-tasks/${res.body.recurring_task_id}`);
+    assert.equal(template.status, 200);
+    assert.equal(Date.parse(template.body.starts_at), Date.parse(due));
+    assert.deepEqual(template.body.recurrence.by_weekday, ['SA']);
+    assert.equal(template.body.title, 'original');
+  });
+
+  it('changes the rule of the series the task already has, in place (the template moves to its next version)', async () => {
+    const c = await clientFor(app.url());
+    const t = await task(c, { due_at: due, recurrence: weekly });
+    const before = await c.get(`/api/tasks/${t.id}`);
+    const res = await c.patch(`/api/tasks/${t.id}`, { recurrence: { ...weekly, interval: 2 } });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.recurring_task_id, before.body.recurring_task_id);
+    const template = await c.get(`/api/recurring-tasks/${res.body.recurring_task_id}`);
+    assert.equal(template.body.recurrence.interval, 2);
+    assert.equal(template.body.version, 2);
+  });
+
+  it('changes nothing, version included, when the rule sent is the series\' rule already', async () => {
+    const c = await clientFor(app.url());
+    const t = await task(c, { due_at: due, recurrence: weekly });
+    const res = await c.patch(`/api/tasks/${t.id}`, { recurrence: weekly });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.version, t.version);
+  });
+
+  it('starts a new series when the rule changes mode, since a template keeps the mode it was made with', async () => {
+    const c = await clientFor(app.url());
+    const t = await task(c, { due_at: due, recurrence: weekly });
+    const old = (await c.get(`/api/tasks/${t.id}`)).body.recurring_task_id;
+    const res = await c.patch(`/api/tasks/${t.id}`, { recurrence: { ...weekly, mode: 'schedule' } });
+    assert.equal(res.status, 200);
+    assert.notEqual(res.body.recurring_task_id, old);
+    assert.equal((await c.get(`/api/recurring-tasks/${old}`)).body.active, false);
+    assert.equal((await c.get(`/api/recurring-tasks/${res.body.recurring_task_id}`)).body.recurrence.mode, 'schedule');
+  });
+
+  it('stops the series with null: the template is deactivated and the task keeps its due date as a one-off', async () => {
+    const c = await clientFor(app.url());
+    const t = await task(c, { due_at: due, recurrence: weekly });
+    const template = (await c.get(`/api/tasks/${t.id}`)).body.recurring_task_id;
+    const res = await c.patch(`/api/tasks/${t.id}`, { recurrence: null });
+    assert.equal(res.status, 200);
+    assert.equal(res.body.recurring_task_id, null);
+    assert.equal(res.body.due_at, due);
+    assert.equal(res.body.version, 2);
+    assert.equal((await c.get(`/api/recurring-tasks/${template}`)).body.active, false);
+    // Completing it now brings no next occurrence.
+    await c.post(`/api/tasks/${t.id}/complete`);
+    const open = await c.get('/api/tasks?status=open');
+    assert.deepEqual(open.body.items, []);
+  });
+
+  it('answers 400 naming recurrence for a task without a due time, and writes nothing of the patch', async () => {
+    const c = await clientFor(app.url());
+    const t = await task(c);
+    const res = await c.patch(`/api/tasks/${t.id}`, { title: 'renamed', recurrence: weekly });
+    assert.equal(res.status, 400);
+    assert.equal(res.body.error.details[0].path, 'recurrence');
+    const now = await c.get(`/api/tasks/${t.id}`);
+    assert.equal(now.body.title, 'original');
+    assert.equal(now.body.version, 1);
+    assert.deepEqual((await c.get('/api/recurring-tasks?status=all')).body.items, []);
+  });
+
+  it('starts the series at the due time the same patch sets', async () => {
+    const c = await clientFor(app.url());
+    const t = await task(c);
+    const res = await c.patch(`/api/tasks/${t.id}`, { due_at: due, recurrence: weekly });
+    assert.equal(res.status, 200);
+    assert.equal(Date.parse((await c.get(`/api/recurring-tasks/${res.body.recurring_task_id}`)).body.starts_at), Date.parse(due));
+  });
+
+  it('answers 409 for a stale If-Match and starts no series', async () => {
+    const c = await clientFor(app.url());
+    const t = await task(c, { due_at: due });
+    await c.patch(`/api/tasks/${t.id}`, { title: 'first writer' });
+    const res = await c.patch(`/api/tasks/${t.id}`, { recurrence: weekly }, { 'if-match': '"1"' });
+    assert.equal(res.status, 409);
+    assert.equal(res.body.error.code, 'version_conflict');
+    assert.equal((await c.get(`/api/tasks/${t.id}`)).body.recurring_task_id, null);
+    assert.deepEqual((await c.get('/api/recurring-tasks?status=all')).body.items, []);
+  });
+
+  it('answers 400 naming the rule\'s field for a rule that is not one', async () => {
+    const c = await clientFor(app.url());
+    const t = await task(c, { due_at: due });
+    const res = await c.patch(`/api/tasks/${t.id}`, { recurrence: { freq: 'weekly', by_weekday: ['XX'] } });
+    assert.equal(res.status, 400);
+    assert.match(res.body.error.details[0].path, /^recurrence\.by_weekday/);
+  });
+});

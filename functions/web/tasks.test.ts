@@ -181,6 +181,46 @@ describe('the recurrence and reminder editors', () => {
   });
 });
 
+describe('repeating from the editor', () => {
+  it('makes a one-off task repeat weekly: the preview shows the next dates, and completing it brings the next occurrence', async () => {
+    const { context, page, api } = await signedIn({ timezoneId: 'Europe/Berlin' });
+    // Whole seconds: a series' dates carry no milliseconds.
+    const due = new Date(Math.ceil(Date.parse(hoursFromNow(24)) / 60_000) * 60_000).toISOString();
+    const { body: task } = await api.post('/api/tasks', { title: 'take out the bins', due_at: due });
+    await page.reload();
+    await page.getByRole('button', { name: 'take out the bins', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit task' });
+    await dialog.getByRole('combobox', { name: 'Repeats' }).selectOption('weekly');
+    const next = dialog.getByRole('list', { name: 'Next dates' }).getByRole('listitem');
+    await next.nth(4).waitFor();
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const { body: saved } = await api.get(`/api/tasks/${task.id}`);
+    assert.notEqual(saved.recurring_task_id, null);
+    await page.getByRole('checkbox', { name: 'Complete “take out the bins”' }).click();
+    const following = await eventually(async () => (await api.get('/api/tasks')).body.items.find((t: { id: string }) => t.id !== task.id));
+    assert.equal(Date.parse(following.due_at) - Date.parse(task.due_at), 7 * 86_400_000);
+    await page.getByRole('button', { name: 'take out the bins', exact: true }).waitFor();
+    await context.close();
+  });
+
+  it('stops a series with "Stop repeating": the task stays, due as it was, and no longer repeats', async () => {
+    const { context, page, api } = await signedIn();
+    const { body: task } = await api.post('/api/tasks', { title: 'water the plants', due_at: hoursFromNow(24), recurrence: { freq: 'weekly' } });
+    await page.reload();
+    await page.getByRole('button', { name: 'water the plants', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit task' });
+    await dialog.getByRole('button', { name: 'Stop repeating' }).click();
+    assert.equal(await dialog.getByRole('combobox', { name: 'Repeats' }).inputValue(), 'none');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const { body: saved } = await api.get(`/api/tasks/${task.id}`);
+    assert.deepEqual([saved.recurring_task_id, saved.due_at], [null, task.due_at]);
+    assert.equal((await api.get(`/api/recurring-tasks/${task.recurring_task_id}`)).body.active, false);
+    await context.close();
+  });
+});
+
 describe('every view', () => {
   it('has no serious or critical accessibility violation: the list, the editor, the shortcuts', async () => {
     const { context, page, api } = await signedIn();

@@ -9,7 +9,7 @@ import type { Actor } from '../domain/actor.ts';
 import { AppError } from '../domain/errors.ts';
 import { Recurrence } from '../domain/recurrence/index.ts';
 import { type ReminderInput, ReminderList } from '../domain/reminder.ts';
-import { type Task, TaskCreate, TaskPatch, TaskQuery } from '../domain/task.ts';
+import { type Task, TaskCreate, TaskFieldsPatch, TaskQuery } from '../domain/task.ts';
 import { syncedTransaction } from '../sync/commit.ts';
 import { validationError } from '../http/errors.ts';
 import type { ChatAction, ToolName } from './messages.ts';
@@ -76,7 +76,7 @@ export const tools: Record<ToolName, Tool> = {
   }),
   update_task: tool({
     description: 'Change fields of one task (title, description, priority, due_at, tags).',
-    args: z.strictObject({ task_id: TaskId, changes: TaskPatch }),
+    args: z.strictObject({ task_id: TaskId, changes: TaskFieldsPatch }),
     run: async (ctx, { task_id, changes: { version, ...patch } }) => ({
       task: brief(await tasks.updateTask(ctx.actor, task_id, patch, { expected: version, onChange: logged(ctx, 'update_task') })),
     }),

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { ConflictError, NotFoundError, ValidationError, VersionConflictError } from '../domain/errors.ts';
 import { type Rule, checkSeries, nextAfter, occurrences, resolveRule, withinBudget } from '../domain/recurrence/index.ts';
 import type { RecurringTask, RecurringTaskCreate, RecurringTaskPatch } from '../domain/recurring-task.ts';
@@ -99,7 +100,7 @@ export async function getRecurringTask(userId: string, id: string): Promise<Recu
   return toRecurringTask(row);
 }
 
-async function lockTemplate(tx: Tx, userId: string, id: string, expected?: number): Promise<TemplateRow> {
+export async function lockTemplate(tx: Tx, userId: string, id: string, expected?: number): Promise<TemplateRow> {
   const [row] = await tx<TemplateRow[]>`select ${templateColumns()} from recurring_tasks where id = ${id} and user_id = ${userId} for update`;
   if (!row) throw new NotFoundError('recurring task');
   if (expected !== undefined && row.version !== expected) throw new VersionConflictError(toRecurringTask(row));
@@ -111,40 +112,42 @@ async function lockTemplate(tx: Tx, userId: string, id: string, expected?: numbe
  * one from now on: changing a rule never back-fills the past. The mode stays what it was made with.
  */
 export async function updateRecurringTask({ userId }: Actor, id: string, patch: RecurringTaskPatch, expected?: number): Promise<RecurringTask> {
-  return writeTransaction(async (tx) => {
-    const current = await lockTemplate(tx, userId, id, expected);
-    const startsAt = patch.starts_at ? new Date(patch.starts_at) : current.starts_at;
-    let rule = current.recurrence;
-    if (patch.recurrence) {
-      rule = (await settleRule(tx, userId, patch.recurrence, startsAt)).rule;
-      if (rule.mode !== current.mode) {
-        throw new ConflictError('mode_fixed', 'a template keeps the mode it was created with; create a new one to change it');
-      }
-    } else if (patch.starts_at) {
-      await settleRule(tx, userId, rule, startsAt, 'starts_at');
+  return writeTransaction(async (tx) => toRecurringTask(await changeTemplate(tx, userId, await lockTemplate(tx, userId, id, expected), patch)));
+}
+
+/** PATCH /api/recurring-tasks/:id's change of a locked template, in the caller's transaction (PATCH /api/tasks/:id's new rule too). */
+export async function changeTemplate(tx: Tx, userId: string, current: TemplateRow, patch: RecurringTaskPatch): Promise<TemplateRow> {
+  const startsAt = patch.starts_at ? new Date(patch.starts_at) : current.starts_at;
+  let rule = current.recurrence;
+  if (patch.recurrence) {
+    rule = (await settleRule(tx, userId, patch.recurrence, startsAt)).rule;
+    if (rule.mode !== current.mode) {
+      throw new ConflictError('mode_fixed', 'a template keeps the mode it was created with; create a new one to change it');
     }
-    const reschedule = patch.recurrence !== undefined || patch.starts_at !== undefined || (patch.active === true && !current.active);
-    const active = patch.active ?? current.active;
-    const now = new Date();
-    const from = new Date(Math.max(now.getTime(), startsAt.getTime()) - 1);
-    const nextAt = !active || rule.mode !== 'schedule' ? null : reschedule ? nextAfter(rule, startsAt, from) : current.next_at;
-    const [row] = await tx<TemplateRow[]>`
-      update recurring_tasks
-      set title = ${patch.title ?? current.title},
-        description = ${patch.description ?? current.description},
-        priority = ${patch.priority ?? current.priority},
-        tags = ${patch.tags ?? current.tags}::text[],
-        recurrence = ${tx.json(rule)},
-        starts_at = ${startsAt},
-        catch_up = ${patch.catch_up ?? current.catch_up},
-        active = ${active},
-        next_at = ${nextAt},
-        version = version + 1,
-        updated_at = now()
-      where id = ${id}
-      returning ${templateColumns()}`;
-    return toRecurringTask(row!);
-  });
+  } else if (patch.starts_at) {
+    await settleRule(tx, userId, rule, startsAt, 'starts_at');
+  }
+  const reschedule = patch.recurrence !== undefined || patch.starts_at !== undefined || (patch.active === true && !current.active);
+  const active = patch.active ?? current.active;
+  const now = new Date();
+  const from = new Date(Math.max(now.getTime(), startsAt.getTime()) - 1);
+  const nextAt = !active || rule.mode !== 'schedule' ? null : reschedule ? nextAfter(rule, startsAt, from) : current.next_at;
+  const [row] = await tx<TemplateRow[]>`
+    update recurring_tasks
+    set title = ${patch.title ?? current.title},
+      description = ${patch.description ?? current.description},
+      priority = ${patch.priority ?? current.priority},
+      tags = ${patch.tags ?? current.tags}::text[],
+      recurrence = ${tx.json(rule)},
+      starts_at = ${startsAt},
+      catch_up = ${patch.catch_up ?? current.catch_up},
+      active = ${active},
+      next_at = ${nextAt},
+      version = version + 1,
+      updated_at = now()
+    where id = ${current.id}
+    returning ${templateColumns()}`;
+  return row!;
 }
 
 /** Retires a template: it generates nothing more; it and the tasks it made stay. A retired one is left as it is. */
@@ -163,4 +166,57 @@ export async function deactivateRecurringTask({ userId }: Actor, id: string, exp
     await lockTemplate(tx, userId, id, expected);
     await retireTemplate(tx, userId, id);
   });
+}
+
+/** A task as a patch leaves it, before its series changes. */
+export interface SeriesTask {
+  id: string;
+  title: string;
+  description: string;
+  priority: string;
+  tags: string[];
+  due_at: string | null;
+  recurring_task_id: string | null;
+}
+
+/**
+ * PATCH /api/tasks/:id's `recurrence`, in its transaction. A rule starts a series at the task's due
+ * time when it has no active one (as POST /api/tasks does), or changes its series' rule as
+ * PATCH /api/recurring-tasks/:id does; a new mode starts a new series instead, since a template
+ * keeps the mode it was made with. null retires the series and makes the task a one-off. Answers
+ * the task's series after the change (its template's id, or null), undefined when nothing changed.
+ */
+export async function setSeriesRule(tx: Tx, userId: string, task: SeriesTask, recurrence: Recurrence | null): Promise<string | null | undefined> {
+  const [series] = task.recurring_task_id
+    ? await tx<TemplateRow[]>`
+        select ${templateColumns()}
+        from recurring_tasks
+        where id = ${task.recurring_task_id}
+          and user_id = ${userId}
+          and active
+        for update`
+    : [];
+  if (recurrence === null) {
+    if (!task.recurring_task_id) return undefined;
+    if (series) await retireTemplate(tx, userId, series.id);
+    await tx`
+      update tasks
+      set recurring_task_id = null,
+        occurrence_at = null
+      where id = ${task.id}`;
+    return null;
+  }
+  if (series) {
+    const { rule } = await settleRule(tx, userId, recurrence, series.starts_at);
+    // jsonb keeps no undefined keys and its own key order: compare the rule as it would be stored.
+    if (isDeepStrictEqual(JSON.parse(JSON.stringify(rule)), series.recurrence)) return undefined;
+    if (rule.mode === series.mode) {
+      return (await changeTemplate(tx, userId, series, { recurrence })).id;
+    }
+    await retireTemplate(tx, userId, series.id);
+  }
+  if (!task.due_at) {
+    throw new ValidationError([{ in: 'body', path: 'recurrence', message: 'needs due_at: the series starts at the due time' }], 'body recurrence: needs due_at');
+  }
+  return (await startSeries(tx, userId, task, recurrence, new Date(task.due_at))).id;
 }

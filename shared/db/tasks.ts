@@ -1,10 +1,9 @@
 import type { Actor } from '../domain/actor.ts';
-import { ValidationError } from '../domain/errors.ts';
 import type { Task, TaskCreate, TaskPatch } from '../domain/task.ts';
 import { enqueue, writeTransaction } from '../events/outbox.ts';
 import { type TaskField, taskEvent } from '../events/task-events.ts';
 import { type Sql, type Tx, db } from './client.ts';
-import { startSeries } from './recurring-tasks.ts';
+import { setSeriesRule } from './recurring-tasks.ts';
 import { followTask, replaceReminders } from './reminders.ts';
 import { getSettings } from './settings.ts';
 import { linkTags, unlinkAllTags } from './task-tags.ts';
@@ -35,7 +34,7 @@ export async function createTask({ userId, source }: Actor, input: TaskCreate, o
         coalesce(due_at < now(), false) as overdue,
         '{}'::text[] as tags`;
     row!.tags = await linkTags(tx, userId, row!.id, input.tags);
-    if (input.recurrence) row!.recurring_task_id = await startSeriesAt(tx, userId, row!, input);
+    if (input.recurrence) row!.recurring_task_id = (await setSeriesRule(tx, userId, toTask(row!), input.recurrence))!;
     const reminders = input.reminders ?? (await defaultReminders(tx, userId, input));
     if (reminders.length > 0) await replaceReminders(tx, userId, row!.id, reminders, 'reminders.');
     const task = toTask(row!);
@@ -43,14 +42,6 @@ export async function createTask({ userId, source }: Actor, input: TaskCreate, o
     await onChange?.(tx, { before: null, after: task });
     return task;
   });
-}
-
-/** A task created with a recurrence is the first of its series, which starts at its due time. */
-async function startSeriesAt(tx: Tx, userId: string, row: TaskRow, input: TaskCreate): Promise<string> {
-  if (!row.due_at) {
-    throw new ValidationError([{ in: 'body', path: 'recurrence', message: 'needs due_at: the series starts at the due time' }], 'body recurrence: needs due_at');
-  }
-  return (await startSeries(tx, userId, { ...input, id: row.id }, input.recurrence!, row.due_at)).id;
 }
 
 async function defaultReminders(tx: Tx, userId: string, input: TaskCreate) {
@@ -89,10 +80,18 @@ function changedFields(current: Task, patch: TaskPatch): TaskField[] {
   return changed;
 }
 
+/**
+ * `recurrence` starts, changes or (null) stops the task's series on the task as the rest of the
+ * patch leaves it (shared/db/recurring-tasks.ts setSeriesRule), in the same transaction and event.
+ */
 export async function updateTask({ userId, source }: Actor, id: string, patch: TaskPatch, { expected, onChange }: WriteOptions = {}): Promise<Task> {
   return writeTransaction(async (tx) => {
     const current = await ownTask(tx, userId, id, { lock: true, expected });
     const changed = changedFields(current, patch);
+    if (patch.recurrence !== undefined) {
+      const patched = { ...current, ...Object.fromEntries(changed.map((f) => [f, patch[f]])) };
+      if ((await setSeriesRule(tx, userId, patched, patch.recurrence)) !== undefined) changed.push('recurrence');
+    }
     if (changed.length === 0) return current;
     // One statement shape for every patch: a null parameter keeps the column (due_at, which may be
     // set to null, says with a flag whether it changes).

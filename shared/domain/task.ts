@@ -25,17 +25,30 @@ export const TaskCreate = z.strictObject({
 });
 export type TaskCreate = z.infer<typeof TaskCreate>;
 
+const patchFields = {
+  title: Title.optional(),
+  description: Description.optional(),
+  priority: Priority.optional(),
+  due_at: DueAt.optional(),
+  tags: Tags.optional(),
+  version: Version.optional(),
+};
+const changesSomething = (p: object) => Object.keys(p).some((k) => k !== 'version');
+
 export const TaskPatch = z
   .strictObject({
-    title: Title.optional(),
-    description: Description.optional(),
-    priority: Priority.optional(),
-    due_at: DueAt.optional(),
-    tags: Tags.optional(),
-    version: Version.optional(),
+    ...patchFields,
+    /** Starts a series at the due time, changes its rule, or (null) stops it: the task becomes a one-off. */
+    recurrence: Recurrence.nullable().optional(),
   })
-  .refine((p) => Object.keys(p).some((k) => k !== 'version'), 'must change at least one field');
+  .refine(changesSomething, 'must change at least one field');
 export type TaskPatch = z.infer<typeof TaskPatch>;
+
+/**
+ * The chat's update_task: the fields without `recurrence`. The chat changes a series with
+ * set_recurrence, whose undo brings the old series back; an update's undo only restores fields.
+ */
+export const TaskFieldsPatch = z.strictObject(patchFields).refine(changesSomething, 'must change at least one field');
 
 /** Optional body of complete / uncomplete / delete: the version the client last saw. */
 export const VersionCheck = z.strictObject({ version: Version.optional() });

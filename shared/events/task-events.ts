@@ -6,7 +6,7 @@ import { topics } from './topics.ts';
 // The data of each task event type: one schema, used by the producer (before the event is written
 // to the outbox) and by every consumer (before it does anything).
 
-export const TaskField = z.enum(['title', 'description', 'priority', 'due_at', 'tags']);
+export const TaskField = z.enum(['title', 'description', 'priority', 'due_at', 'tags', 'recurrence']);
 export type TaskField = z.infer<typeof TaskField>;
 
 const Snapshot = z.strictObject({ user_id: z.string().min(1), task: Task });

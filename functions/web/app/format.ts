@@ -6,7 +6,17 @@ export interface Clock {
   timeZone: string;
 }
 
-const dayKey = (d: Date, timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+// Building an Intl.DateTimeFormat costs far more than formatting with one (a list of 50 tasks built
+// 250 of them per render, most of a live change's time in bench:web): one per locale and options.
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale} ${JSON.stringify(options)}`;
+  let made = formatters.get(key);
+  if (!made) formatters.set(key, (made = new Intl.DateTimeFormat(locale, options)));
+  return made;
+}
+
+const dayKey = (d: Date, timeZone: string) => formatter('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
 
 /** Whole calendar days from today to `d` in the zone (0 today, 1 tomorrow, -1 yesterday). */
 export function daysFromToday(d: Date, { now, timeZone }: Clock): number {
@@ -17,13 +27,13 @@ export function daysFromToday(d: Date, { now, timeZone }: Clock): number {
 /** "today 17:00", "tomorrow 09:00", "Sat 6 Dec 10:00", "6 Dec 2027 10:00". */
 export function formatDue(iso: string, clock: Clock): string {
   const d = new Date(iso);
-  const time = new Intl.DateTimeFormat('en-GB', { timeZone: clock.timeZone, hour: '2-digit', minute: '2-digit' }).format(d);
+  const time = formatter('en-GB', { timeZone: clock.timeZone, hour: '2-digit', minute: '2-digit' }).format(d);
   const days = daysFromToday(d, clock);
   if (days === 0) return `today ${time}`;
   if (days === 1) return `tomorrow ${time}`;
   if (days === -1) return `yesterday ${time}`;
   const sameYear = dayKey(d, clock.timeZone).slice(0, 4) === dayKey(clock.now, clock.timeZone).slice(0, 4);
-  const date = new Intl.DateTimeFormat('en-GB', { timeZone: clock.timeZone, weekday: Math.abs(days) < 7 ? 'short' : undefined, day: 'numeric', month: 'short', year: sameYear ? undefined : 'numeric' }).format(d);
+  const date = formatter('en-GB', { timeZone: clock.timeZone, weekday: Math.abs(days) < 7 ? 'short' : undefined, day: 'numeric', month: 'short', year: sameYear ? undefined : 'numeric' }).format(d);
   return `${date.replace(',', '')} ${time}`;
 }
 

@@ -3,9 +3,13 @@ import type { Task } from '../../../shared/domain/task.ts';
 import type { Api } from './api.ts';
 import type { Clock } from './format.ts';
 import type { TaskInput } from './quick-add.ts';
+import type { Rule } from './recurrence-form.ts';
 import { type Filters, defaultFilters, taskQuery } from './task-query.ts';
 
 export type { Task };
+
+/** What a save may change: the fields, and `recurrence` (a rule starts or changes the series, null stops it). */
+export type TaskPatch = Partial<Pick<Task, 'title' | 'description' | 'priority' | 'due_at' | 'tags'>> & { recurrence?: Rule | null };
 
 // The list the user sees: its filters, the loaded pages and the cursor of the next, and the
 // writes made from it. Signals outside any component, so the list, the editor and the keyboard
@@ -119,7 +123,7 @@ export function createTaskStore({ api, clock }: { api: Api; clock: () => Clock }
       };
     },
     /** A PATCH guarded by the version the user saw: a 409 (an ApiError) carries the current task. */
-    async update(task: Task, patch: Partial<Pick<Task, 'title' | 'description' | 'priority' | 'due_at' | 'tags'>>): Promise<Task> {
+    async update(task: Task, patch: TaskPatch): Promise<Task> {
       const { body } = await api.patch<Task>(`/api/tasks/${task.id}`, patch, { 'if-match': `"${task.version}"` });
       replace(body);
       return body;

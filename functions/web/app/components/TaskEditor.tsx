@@ -5,7 +5,7 @@ import { type Clock, fromLocalInput, toLocalInput } from '../format.ts';
 import { type ReminderForm, type RuleForm, formOf, noRule, reminderForm, reminderInput, ruleOf } from '../recurrence-form.ts';
 import { RecurrenceEditor } from './RecurrenceEditor.tsx';
 import { RemindersEditor } from './RemindersEditor.tsx';
-import type { Task, TaskStore } from '../tasks-store.ts';
+import type { Task, TaskPatch, TaskStore } from '../tasks-store.ts';
 import type { Toasts } from '../toasts.ts';
 
 const priorities = ['low', 'medium', 'high', 'critical'] as const;
@@ -21,7 +21,7 @@ interface Draft {
 const draftOf = (t: Task): Draft => ({ title: t.title, description: t.description, due: toLocalInput(t.due_at), priority: t.priority, tags: t.tags.join(', ') });
 
 /** What the draft changes on the task: only those fields are sent, so a concurrent change to another field is not undone. */
-function changes(task: Task, d: Draft): Partial<Pick<Task, 'title' | 'description' | 'priority' | 'due_at' | 'tags'>> {
+function changes(task: Task, d: Draft): TaskPatch {
   const tags = d.tags.split(',').map((t) => t.trim()).filter(Boolean);
   const due = fromLocalInput(d.due);
   return {
@@ -35,7 +35,7 @@ function changes(task: Task, d: Draft): Partial<Pick<Task, 'title' | 'descriptio
 
 interface Template {
   id: string;
-  version: number;
+  active: boolean;
   recurrence: Record<string, unknown>;
 }
 
@@ -43,8 +43,8 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 
 /**
  * The task's editor, a native modal dialog. A save sends the changed fields with If-Match (a 409
- * shows the task as it is now), then the reminders when they changed (PUT), then the series' rule
- * when it changed (PATCH of its template, with the template's own If-Match).
+ * shows the task as it is now), the series' rule among them when it changed (`recurrence`: a rule
+ * starts or changes the series, null stops it), then the reminders when they changed (PUT).
  */
 export function TaskEditor({ task, store, toasts, api, clock, onClose }: { task: Task; store: TaskStore; toasts: Toasts; api: Api; clock: () => Clock; onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -65,6 +65,7 @@ export function TaskEditor({ task, store, toasts, api, clock, onClose }: { task:
     }, () => undefined);
     if (task.recurring_task_id) {
       api.get<Template>(`/api/recurring-tasks/${task.recurring_task_id}`).then(({ body }) => {
+        if (!body.active) return;
         template.value = body;
         rule.value = formOf(body.recurrence);
       }, () => undefined);
@@ -75,14 +76,11 @@ export function TaskEditor({ task, store, toasts, api, clock, onClose }: { task:
   const save = async (e: Event) => {
     e.preventDefault();
     const patch = changes(base.value, draft.value);
+    if (!same(rule.value, template.value ? formOf(template.value.recurrence) : noRule)) patch.recurrence = ruleOf(rule.value);
     try {
       if (Object.keys(patch).length > 0) await store.update(base.value, patch);
       if (!same(reminders.value, savedReminders.value)) {
         await api.call('PUT', `/api/tasks/${task.id}/reminders`, reminders.value.map(reminderInput).filter(Boolean));
-      }
-      const newRule = ruleOf(rule.value);
-      if (template.value && newRule && !same(rule.value, formOf(template.value.recurrence))) {
-        await api.patch(`/api/recurring-tasks/${template.value.id}`, { recurrence: newRule }, { 'if-match': `"${template.value.version}"` });
       }
       toasts.show(`Saved “${draft.value.title}”`);
       onClose();
@@ -137,10 +135,12 @@ export function TaskEditor({ task, store, toasts, api, clock, onClose }: { task:
           <input list="known-tags" value={d.tags} onInput={(e) => field('tags')(e.currentTarget.value)} />
         </label>
         <RemindersEditor items={reminders} />
-        {task.recurring_task_id ? (
-          <RecurrenceEditor form={rule} start={fromLocalInput(draft.value.due) ?? task.due_at} api={api} clock={clock} />
-        ) : (
-          <p class="hint">Does not repeat. Quick add or the chat can start a series (“every saturday”).</p>
+        <RecurrenceEditor form={rule} start={fromLocalInput(draft.value.due) ?? task.due_at} api={api} clock={clock} />
+        {rule.value.freq !== 'none' && !fromLocalInput(draft.value.due) && <p class="hint">A series starts at the due time: give the task one.</p>}
+        {template.value && rule.value.freq !== 'none' && (
+          <button type="button" onClick={() => (rule.value = noRule)}>
+            Stop repeating
+          </button>
         )}
         {conflict.value && (
           <div role="alert" class="conflict">
