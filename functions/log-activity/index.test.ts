@@ -100,6 +100,22 @@ describe('log-activity', () => {
     assert.equal(dead!.consumer, 'log-activity');
   });
 
+  it('keeps titles with quotes, backslashes, braces, commas and emoji exactly, several to a batch', async () => {
+    const titles = ['say "hi"', 'C:\\temp\\{x}', '{a,b}', 'NULL', 'café 🎉', ''];
+    const events = titles.map((title) => {
+      const now = new Date().toISOString();
+      const task = {
+        id: randomUUID(), title, description: '', priority: 'low' as const, due_at: null, tags: [],
+        completed: false, completed_at: null, overdue: false, created_at: now, updated_at: now, version: 1, recurring_task_id: null,
+      };
+      return taskEvent('com.taskfn.task.created', 'create-task', { user_id: `user-${randomUUID()}`, task }).event;
+    });
+    const outcomes = await logActivity.subscriber.handleBatch!(events.map((event) => ({ key: event.partitionkey ?? '', event })));
+    assert.deepEqual(outcomes, titles.map(() => 'SUCCESS'));
+    const rows = await sql<{ event_id: string; details: { title: string } }[]>`select event_id, details from activity_log where event_id = any(${events.map((e) => e.id)})`;
+    assert.deepEqual(new Map(rows.map((r) => [r.event_id, r.details.title])), new Map(events.map((e, i) => [e.id, titles[i]])));
+  });
+
   it('takes a structured (Dapr) and a binary (Knative) CloudEvent alike', async () => {
     const structured = createdEvent().event;
     assert.deepEqual((await deliver(structured)).body, { status: 'SUCCESS' });
