@@ -57,7 +57,7 @@ interface Item {
  * every record before it (SUCCESS, or DROP and its dead-letter copy); records answered RETRY go round
  * again with backoff, holding the partition's offset (per-user order) until they succeed.
  */
-export async function runKafkaConsumer({ brokers, clientId, groupId, topic, subscriber, maxBackoffMs = 10_000, maxBatch = 500 }: Options): Promise<ConsumerRunner> {
+export async function runKafkaConsumer({ brokers, clientId, groupId, topic, subscriber, maxBackoffMs = 10_000, maxBatch = 1000 }: Options): Promise<ConsumerRunner> {
   const kafka = kafkaClient({ brokers, clientId });
   const consumer: Consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, retry: { retries: 10 } });
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });

@@ -24,7 +24,7 @@ export interface Relay {
   stop(): Promise<void>;
 }
 
-export function createRelay({ transport, sql, batchSize = 500, sweepMs = 5000, maxBackoffMs = 30_000 }: Options): Relay {
+export function createRelay({ transport, sql, batchSize = 1000, sweepMs = 5000, maxBackoffMs = 30_000 }: Options): Relay {
   let running: Promise<number> | undefined;
   let again = false;
   let failures = 0;
