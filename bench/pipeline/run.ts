@@ -180,7 +180,7 @@ try {
     [
       `${new Date().toISOString().slice(0, 10)}, ${machine()}, Kafka 3.9.1 (one KRaft node), PostgreSQL embedded (fsync off); ${seconds} s × ${connections} connections from ${users} users after a 3 s warm-up`,
       '',
-      `| transport | writes/s | events consumed/s | lag at the end (events) | time to drain it | backlog of ${bulk}: events/s | load at the end |`,
+      `| transport | writes/s | events consumed/s | lag at the end (events) | time to drain it | backlog of ${bulk} (clock from its commit): events/s | load at the end |`,
       '|---|---|---|---|---|---|---|',
       ...[local, viaKafka].map((p) => `| ${p.transport} | ${f(p.writes)} | ${f(p.consumed)} | ${p.lag} | ${p.drainSeconds.toFixed(1)} s | ${f(p.capacity)} | ${p.load} |`),
       '',
