@@ -55,7 +55,7 @@ const schema = z
       .default('')
       .transform((s) => s.split(',').map((t) => t.trim()).filter(Boolean))
       .pipe(z.array(z.string().regex(/^com\.taskfn\.[a-z]+\.[a-z]+$/, 'must list event types like com.taskfn.task.updated'))),
-    RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(500),
+    RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(1000),
     /** Longest wait between publish attempts while the broker or sidecar is down. */
     RELAY_MAX_BACKOFF_MS: z.coerce.number().int().min(1).max(600_000).default(30_000),
     /** Local transport: deliveries of one event before it goes to the dead-letter store. */

@@ -70,12 +70,19 @@ async function backlog(url: string, prefix: string): Promise<number> {
     const task = { id: randomUUID(), title: `backlog ${i}`, description: '', priority: 'low' as const, due_at: null, tags: [], completed: false, completed_at: null, overdue: false, created_at: now, updated_at: now, version: 1, recurring_task_id: null };
     return taskEvent('com.taskfn.task.created', 'bench', { user_id: `${prefix}${i % users}`, task }).event;
   });
-  const target = (await counts(prefix)).activity + bulk;
+  const mark = (await sql<{ mark: string }[]>`select coalesce(max(id), 0)::text as mark from activity_log`)[0]!.mark;
   const rows = events.map((e) => ({ event_id: e.id, topic: 'task-events', partition_key: e.partitionkey!, type: e.type, event: sql.json(e as never) }));
+  // The backlog appears at once (one commit) and the clock starts there: writing it is the bench's
+  // set-up, not the pipeline's work, as the floor's clock starts at its first produce.
+  await sql.begin(async (tx) => {
+    for (let i = 0; i < rows.length; i += 1000) await tx`insert into outbox ${tx(rows.slice(i, i + 1000))}`;
+  });
   const t0 = performance.now();
-  for (let i = 0; i < rows.length; i += 1000) await sql`insert into outbox ${sql(rows.slice(i, i + 1000))}`;
   await fetch(`${url}/relay-outbox`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-  while ((await counts(prefix)).activity < target) await pause(50);
+  // Rows past the mark, by primary key: a scan of the whole log every 50 ms would take CPU from
+  // the pipeline being measured.
+  const recorded = async () => (await sql<{ n: number }[]>`select count(*)::int as n from activity_log where id > ${mark}::bigint`)[0]!.n;
+  while ((await recorded()) < bulk) await pause(20);
   return bulk / ((performance.now() - t0) / 1000);
 }
 
@@ -173,7 +180,7 @@ try {
     [
       `${new Date().toISOString().slice(0, 10)}, ${machine()}, Kafka 3.9.1 (one KRaft node), PostgreSQL embedded (fsync off); ${seconds} s × ${connections} connections from ${users} users after a 3 s warm-up`,
       '',
-      `| transport | writes/s | events consumed/s | lag at the end (events) | time to drain it | backlog of ${bulk}: events/s | load at the end |`,
+      `| transport | writes/s | events consumed/s | lag at the end (events) | time to drain it | backlog of ${bulk} (clock from its commit): events/s | load at the end |`,
       '|---|---|---|---|---|---|---|',
       ...[local, viaKafka].map((p) => `| ${p.transport} | ${f(p.writes)} | ${f(p.consumed)} | ${p.lag} | ${p.drainSeconds.toFixed(1)} s | ${f(p.capacity)} | ${p.load} |`),
       '',

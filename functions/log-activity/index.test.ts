@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { loadConfig } from '../../shared/config.ts';
 import { db } from '../../shared/db/client.ts';
 import { taskEvent } from '../../shared/events/task-events.ts';
+import { withRuntime } from '../../shared/runtime/current.ts';
+import { createRuntime } from '../../shared/runtime/runtime.ts';
 import { logActivity } from './index.ts';
 import { clientFor, eventually, loadHost, request, serve } from '../../test/helpers.ts';
 
@@ -98,6 +101,35 @@ describe('log-activity', () => {
     assert.equal(rows!.n, 50);
     const [dead] = await sql`select consumer from dead_letters where event_id = ${poison.id}`;
     assert.equal(dead!.consumer, 'log-activity');
+  });
+
+  it('keeps titles with quotes, backslashes, braces, commas and emoji exactly, several to a batch', async () => {
+    const titles = ['say "hi"', 'C:\\temp\\{x}', '{a,b}', 'NULL', 'café 🎉', ''];
+    const events = titles.map((title) => {
+      const now = new Date().toISOString();
+      const task = {
+        id: randomUUID(), title, description: '', priority: 'low' as const, due_at: null, tags: [],
+        completed: false, completed_at: null, overdue: false, created_at: now, updated_at: now, version: 1, recurring_task_id: null,
+      };
+      return taskEvent('com.taskfn.task.created', 'create-task', { user_id: `user-${randomUUID()}`, task }).event;
+    });
+    const outcomes = await logActivity.subscriber.handleBatch!(events.map((event) => ({ key: event.partitionkey ?? '', event })));
+    assert.deepEqual(outcomes, titles.map(() => 'SUCCESS'));
+    const rows = await sql<{ event_id: string; details: { title: string } }[]>`select event_id, details from activity_log where event_id = any(${events.map((e) => e.id)})`;
+    assert.deepEqual(new Map(rows.map((r) => [r.event_id, r.details.title])), new Map(events.map((e, i) => [e.id, titles[i]])));
+  });
+
+  it("records a batch as the very first query of a fresh pool, as a lone function's first event does", async () => {
+    const fresh = createRuntime(loadConfig(process.env));
+    try {
+      const events = [createdEvent().event, createdEvent().event];
+      const outcomes = await withRuntime(fresh, () => logActivity.subscriber.handleBatch!(events.map((event) => ({ key: event.partitionkey ?? '', event }))));
+      assert.deepEqual(outcomes, ['SUCCESS', 'SUCCESS']);
+      const [rows] = await sql`select count(*)::int as n from activity_log where event_id = any(${events.map((e) => e.id)})`;
+      assert.equal(rows!.n, 2);
+    } finally {
+      await fresh.close();
+    }
   });
 
   it('takes a structured (Dapr) and a binary (Knative) CloudEvent alike', async () => {

@@ -27,38 +27,46 @@ export async function firstDelivery(tx: Tx, consumer: string, eventId: string): 
 
 /**
  * Appends task events to their users' activity logs, once however often each is delivered: the
- * whole batch in one transaction, deduplicated in one statement and written in another. The count
- * of rows written.
+ * whole batch in one statement (no transaction to open and commit), which records the deliveries
+ * (see firstDeliveries) and writes a row for each event seen for the first time. Columns go as
+ * arrays through `unnest`: eight parameters whatever the batch size. The count of rows written.
  */
 export async function recordActivities(consumer: string, events: TaskEvent[]): Promise<number> {
-  if (events.length === 0) return 0;
+  const unique = [...new Map(events.map((e) => [e.id, e])).values()];
+  if (unique.length === 0) return 0;
   const sql = db();
-  return sql.begin(async (tx) => {
-    const fresh = await firstDeliveries(tx, consumer, events.map((e) => e.id));
-    const rows = [...new Map(events.filter((e) => fresh.has(e.id)).map((e) => [e.id, e])).values()].map((event) => {
-      const { task } = event.data;
-      const details = {
-        title: task.title,
-        ...(event.type === 'com.taskfn.task.updated' ? { changed: event.data.changed } : {}),
-        due_at: task.due_at,
-        completed_at: task.completed_at,
-      };
-      return {
-        user_id: event.data.user_id,
-        event_id: event.id,
-        type: event.type.replace('com.taskfn.', ''),
-        entity_type: 'task',
-        entity_id: task.id,
-        occurred_at: event.time ?? new Date().toISOString(),
-        details: tx.json(details),
-      };
+  // As JSON text, cast in SQL: a jsonb[] parameter is written wrongly by postgres.js while it has
+  // not yet fetched the server's array types (the first query of a fresh pool: a lone function).
+  const details = unique.map((event) => {
+    const { task } = event.data;
+    return JSON.stringify({
+      title: task.title,
+      ...(event.type === 'com.taskfn.task.updated' ? { changed: event.data.changed } : {}),
+      due_at: task.due_at,
+      completed_at: task.completed_at,
     });
-    if (rows.length === 0) return 0;
-    await tx`
-      insert into activity_log ${tx(rows, 'user_id', 'event_id', 'type', 'entity_type', 'entity_id', 'occurred_at', 'details')}
-      on conflict (event_id) do nothing`;
-    return rows.length;
   });
+  const written = await sql`
+    with fresh as (
+      insert into processed_events (consumer, event_id)
+      select ${consumer}, id
+      from unnest(${unique.map((e) => e.id)}::text[]) as u(id)
+      on conflict do nothing
+      returning event_id
+    )
+    insert into activity_log (user_id, event_id, type, entity_type, entity_id, occurred_at, details)
+    select a.user_id, a.event_id, a.type, 'task', a.entity_id, a.occurred_at, a.details::jsonb
+    from unnest(
+      ${unique.map((e) => e.data.user_id)}::text[],
+      ${unique.map((e) => e.id)}::text[],
+      ${unique.map((e) => e.type.replace('com.taskfn.', ''))}::text[],
+      ${unique.map((e) => e.data.task.id)}::uuid[],
+      ${unique.map((e) => e.time ?? new Date().toISOString())}::timestamptz[],
+      ${details}::text[]
+    ) as a(user_id, event_id, type, entity_id, occurred_at, details)
+    join fresh on fresh.event_id = a.event_id
+    on conflict (event_id) do nothing`;
+  return written.count;
 }
 
 const Cursor = timeCursor(z.string().regex(/^\d+$/));

@@ -29,7 +29,11 @@ export function oneByOne(handleEvent: (event: unknown) => Promise<Outcome>): Bat
   return async (deliveries) => {
     const outcomes: Outcome[] = deliveries.map(() => 'RETRY');
     const byKey = new Map<string, number[]>();
-    deliveries.forEach(({ key }, i) => byKey.set(key, [...(byKey.get(key) ?? []), i]));
+    deliveries.forEach(({ key }, i) => {
+      const list = byKey.get(key);
+      if (list) list.push(i);
+      else byKey.set(key, [i]);
+    });
     await Promise.all(
       [...byKey.values()].map(async (indexes) => {
         for (const i of indexes) {

@@ -25,7 +25,6 @@ export interface ConsumerRunner {
 /** The CloudEvent in a record: structured (the value is the event) or binary (ce_ headers). */
 function toEvent(message: KafkaMessage): unknown {
   const text = message.value?.toString('utf8') ?? '';
-  const headers = Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, v?.toString()]));
   const data: unknown = (() => {
     try {
       return JSON.parse(text) as unknown;
@@ -33,8 +32,13 @@ function toEvent(message: KafkaMessage): unknown {
       return text;
     }
   })();
-  if (!headers.ce_specversion) return data;
-  const attributes = Object.fromEntries(Object.entries(headers).filter(([k]) => k.startsWith('ce_')).map(([k, v]) => [k.slice(3), v]));
+  // Structured mode (what the relay and Dapr write) needs no header decoded.
+  if (!message.headers?.ce_specversion?.toString()) return data;
+  const attributes = Object.fromEntries(
+    Object.entries(message.headers)
+      .filter(([k]) => k.startsWith('ce_'))
+      .map(([k, v]) => [k.slice(3), v?.toString()]),
+  );
   return { ...attributes, data };
 }
 
@@ -53,7 +57,7 @@ interface Item {
  * every record before it (SUCCESS, or DROP and its dead-letter copy); records answered RETRY go round
  * again with backoff, holding the partition's offset (per-user order) until they succeed.
  */
-export async function runKafkaConsumer({ brokers, clientId, groupId, topic, subscriber, maxBackoffMs = 10_000, maxBatch = 500 }: Options): Promise<ConsumerRunner> {
+export async function runKafkaConsumer({ brokers, clientId, groupId, topic, subscriber, maxBackoffMs = 10_000, maxBatch = 1000 }: Options): Promise<ConsumerRunner> {
   const kafka = kafkaClient({ brokers, clientId });
   const consumer: Consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false, retry: { retries: 10 } });
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
@@ -64,10 +68,9 @@ export async function runKafkaConsumer({ brokers, clientId, groupId, topic, subs
   async function round(items: Item[]): Promise<Outcome[]> {
     const events = items.filter((i) => typeof i.event === 'object' && i.event !== null);
     const handled = events.length > 0 ? await handle(events).catch(() => events.map(() => 'RETRY' as const)) : [];
-    const outcomes = items.map((i): Outcome => {
-      const n = events.indexOf(i);
-      return n === -1 ? 'DROP' : (handled[n] ?? 'RETRY');
-    });
+    // A Map, not indexOf: a batch holds thousands of records.
+    const outcomeOf = new Map(events.map((item, n) => [item, handled[n] ?? ('RETRY' as const)]));
+    const outcomes = items.map((i): Outcome => outcomeOf.get(i) ?? 'DROP');
     const dropped = items.filter((_, n) => outcomes[n] === 'DROP');
     for (const { event, message } of dropped) {
       if (typeof event !== 'object' || event === null) {

@@ -50,7 +50,11 @@ export function createKafkaTransport(options: Options): Transport {
     name: 'kafka',
     async publish(batch: Envelope[]) {
       const byTopic = new Map<string, Envelope[]>();
-      for (const e of batch) byTopic.set(e.topic, [...(byTopic.get(e.topic) ?? []), e]);
+      for (const e of batch) {
+        const list = byTopic.get(e.topic);
+        if (list) list.push(e);
+        else byTopic.set(e.topic, [e]);
+      }
       try {
         const p = await connected();
         await p.sendBatch({

@@ -24,39 +24,57 @@ export interface Relay {
   stop(): Promise<void>;
 }
 
-export function createRelay({ transport, sql, batchSize = 500, sweepMs = 5000, maxBackoffMs = 30_000 }: Options): Relay {
+export function createRelay({ transport, sql, batchSize = 1000, sweepMs = 5000, maxBackoffMs = 30_000 }: Options): Relay {
   let running: Promise<number> | undefined;
   let again = false;
   let failures = 0;
   let retryTimer: NodeJS.Timeout | undefined;
   let stopped = false;
 
-  // One batch in one transaction: the lock, the oldest pending rows, publish, stamp them. A failed
-  // publish still commits its attempt count; the error is rethrown after the commit.
+  // One batch in one transaction: one statement takes the lock, claims the oldest pending rows and
+  // stamps them published; then publish, and the commit makes the stamp real. A crash before the
+  // commit rolls the stamp back, so nothing is lost. A failed publish clears the stamp and records
+  // the error (the attempt still counts); the error is rethrown after the commit.
   async function batch(): Promise<number | 'locked'> {
     let failure: Error | undefined;
     const result = await sql.begin(async (tx) => {
-      const [lock] = await tx<{ locked: boolean }[]>`select pg_try_advisory_xact_lock(${relayLock}) as locked`;
-      if (!lock?.locked) return 'locked' as const;
-      const rows = await tx<{ id: string; topic: string; partition_key: string; event: CloudEvent }[]>`
-        select id, topic, partition_key, event
-        from outbox
-        where published_at is null
-        order by id
-        limit ${batchSize}`;
-      if (rows.length === 0) return 0;
+      // The statement's snapshot predates the lock, so a row another relay stamped meanwhile may look
+      // pending here; `for update` re-reads each row's latest version and skips it (read committed).
+      const rows = await tx<{ locked: boolean; id: string | null; topic: string; partition_key: string; event: CloudEvent }[]>`
+        with lock as (
+          select pg_try_advisory_xact_lock(${relayLock}) as locked
+        ), claimed as (
+          update outbox
+          set attempts = attempts + 1,
+            published_at = now()
+          where id in (
+            select id
+            from outbox
+            where published_at is null
+              and (select locked from lock)
+            order by id
+            limit ${batchSize}
+            for update)
+          returning id, topic, partition_key, event
+        )
+        select lock.locked, claimed.id, claimed.topic, claimed.partition_key, claimed.event
+        from lock
+        left join claimed on true
+        order by claimed.id`;
+      if (!rows[0]?.locked) return 'locked' as const;
+      const claimed = rows.filter((r) => r.id !== null);
+      if (claimed.length === 0) return 0;
       try {
-        await transport.publish(rows.map((r) => ({ topic: r.topic, key: r.partition_key, event: r.event })));
+        await transport.publish(claimed.map((r) => ({ topic: r.topic, key: r.partition_key, event: r.event })));
       } catch (err) {
         failure = err instanceof Error ? err : new Error(String(err));
+        await tx`
+          update outbox
+          set published_at = null,
+            last_error = ${failure.message.slice(0, 500)}
+          where id = any(${claimed.map((r) => r.id!)}::bigint[])`;
       }
-      await tx`
-        update outbox
-        set attempts = attempts + 1,
-          published_at = ${failure ? null : tx`now()`},
-          last_error = coalesce(${failure ? failure.message.slice(0, 500) : null}, last_error)
-        where id = any(${rows.map((r) => r.id)}::bigint[])`;
-      return rows.length;
+      return claimed.length;
     });
     if (failure) throw failure;
     return result;
