@@ -2,8 +2,10 @@
 // it with events relayed elsewhere, under node's --cpu-prof while autocannon drives POST /api/tasks;
 // the profile's self time is summed by what the code is (JWT, zod, logging, metrics, routing, ...).
 // Shares of one profile, so they hold on a loaded machine better than requests/s do.
-// `floor` profiles the floor (floor.ts) instead, for its CPU a request and where it goes.
-// Usage: npm run bench:create-task:profile [-- seconds connections [floor]]; PROFILE_OUT=file keeps the profile.
+// `npm-start` profiles the local host as npm start runs it (relay and log-activity in process), and
+// `floor` the floor (floor.ts), for their CPU a request and where it goes.
+// Usage: npm run bench:create-task:profile [-- seconds connections [elsewhere|npm-start|floor]];
+// PROFILE_OUT=file keeps the profile.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { openSync } from 'node:fs';
@@ -19,7 +21,9 @@ import { freePort } from '../../test/free-port.ts';
 import { exited } from '../../test/processes.ts';
 
 const [seconds = 10, connections = 16] = process.argv.slice(2, 4).map(Number);
-const floor = process.argv[4] === 'floor';
+const mode = process.argv[4] ?? 'elsewhere';
+if (!['elsewhere', 'npm-start', 'floor'].includes(mode)) throw new Error(`unknown mode ${mode}: elsewhere, npm-start or floor`);
+const floor = mode === 'floor';
 const step = (msg: string) => process.stderr.write(`[profile] ${msg}\n`);
 
 interface ProfileNode {
@@ -92,15 +96,13 @@ try {
   const port = await freePort();
   const profiles = path.join(dir, 'profiles');
   const child = spawn(process.execPath, ['--cpu-prof', `--cpu-prof-dir=${profiles}`, '--import', 'tsx', floor ? 'bench/create-task/floor.ts' : 'scripts/start.ts'], {
-    // The same settings as bench:create-task's "events relayed elsewhere" server.
+    // The same settings as bench:create-task's servers.
     env: {
       ...process.env,
       AUTH_MODE: 'jwt',
       JWT_SECRET: secret,
       LOG_LEVEL: 'info',
-      EVENT_TRANSPORT: 'dapr',
-      DAPR_HTTP_ENDPOINT: 'http://127.0.0.1:9',
-      RELAY_MAX_BACKOFF_MS: '600000',
+      ...(mode === 'elsewhere' ? { EVENT_TRANSPORT: 'dapr', DAPR_HTTP_ENDPOINT: 'http://127.0.0.1:9', RELAY_MAX_BACKOFF_MS: '600000' } : {}),
       PORT: String(port),
       DATABASE_URL: db.url,
     },
@@ -133,7 +135,7 @@ try {
   const pct = (us: number) => `${((us / busy) * 100).toFixed(1)}%`;
   process.stdout.write(
     [
-      `${floor ? 'floor' : 'taskfn local host, events relayed elsewhere'}: ${requests} requests in ${seconds} s (${r.requests.average.toFixed(0)} req/s, ${connections} connections); server CPU busy ${(busy / 1e6).toFixed(1)} s, ${(busy / requests).toFixed(0)} µs a request`,
+      `${{ floor: 'floor', elsewhere: 'taskfn local host, events relayed elsewhere', 'npm-start': 'taskfn local host as npm start runs it' }[mode]}: ${requests} requests in ${seconds} s (${r.requests.average.toFixed(0)} req/s, ${connections} connections); server CPU busy ${(busy / 1e6).toFixed(1)} s, ${(busy / requests).toFixed(0)} µs a request`,
       '',
       '| where | share of busy CPU |',
       '|---|---|',
