@@ -17,6 +17,8 @@ import { exited } from '../../test/processes.ts';
 import { report } from '../figures.ts';
 
 const [seconds = 10, connections = 16, rounds = 5] = process.argv.slice(2).map(Number);
+// The issue's targets (17), as shares of the floor's throughput.
+const target = { npmStart: 0.85, elsewhere: 0.95 };
 const step = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
 const dir = await mkdtemp(path.join(tmpdir(), 'taskfn-bench-'));
@@ -109,6 +111,8 @@ try {
   }
   const [floor, taskfn, elsewhere] = [summary(floorRuns), summary(taskfnRuns), summary(elsewhereRuns)];
   const perRound = (runs: Figures[]) => floorRuns.map((f, i) => `${((runs[i]!.rps / f.rps) * 100).toFixed(0)}%`).join(', ');
+  const share = (r: Figures) => `${((r.rps / floor.rps) * 100).toFixed(1)}%`;
+  const atLeast = (t: number) => `≥ ${t * 100}%`;
   const rows = [floor, taskfn, elsewhere].map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.total} |`);
   process.stdout.write(
     [
@@ -119,15 +123,14 @@ try {
       '|---|---|---|---|---|',
       ...rows,
       '',
-      `taskfn (events relayed elsewhere) / floor throughput: ${((elsewhere.rps / floor.rps) * 100).toFixed(1)}% (target ≥ 70%); per round: ${perRound(elsewhereRuns)}`,
-      `taskfn (relay + log-activity in process) / floor throughput: ${((taskfn.rps / floor.rps) * 100).toFixed(1)}%; per round: ${perRound(taskfnRuns)}`,
+      `taskfn (events relayed elsewhere) / floor throughput: ${share(elsewhere)} (target ${atLeast(target.elsewhere)}); per round: ${perRound(elsewhereRuns)}`,
+      `taskfn (relay + log-activity in process) / floor throughput: ${share(taskfn)} (target ${atLeast(target.npmStart)}); per round: ${perRound(taskfnRuns)}`,
       '',
     ].join('\n'),
   );
-  const pct = (r: Figures) => `${((r.rps / floor.rps) * 100).toFixed(1)}%`;
   report('create-task', [
-    { measure: 'POST /api/tasks as npm start runs it / floor', figure: `${taskfn.rps.toFixed(0)} vs ${floor.rps.toFixed(0)} req/s = ${pct(taskfn)} (rounds ${perRound(taskfnRuns)})`, target: '≥ 85%', met: taskfn.rps >= 0.85 * floor.rps },
-    { measure: 'POST /api/tasks, events relayed elsewhere / floor', figure: `${elsewhere.rps.toFixed(0)} vs ${floor.rps.toFixed(0)} req/s = ${pct(elsewhere)} (rounds ${perRound(elsewhereRuns)})`, target: '≥ 95%', met: elsewhere.rps >= 0.95 * floor.rps },
+    { measure: 'POST /api/tasks as npm start runs it / floor', figure: `${taskfn.rps.toFixed(0)} vs ${floor.rps.toFixed(0)} req/s = ${share(taskfn)} (rounds ${perRound(taskfnRuns)})`, target: atLeast(target.npmStart), met: taskfn.rps >= target.npmStart * floor.rps },
+    { measure: 'POST /api/tasks, events relayed elsewhere / floor', figure: `${elsewhere.rps.toFixed(0)} vs ${floor.rps.toFixed(0)} req/s = ${share(elsewhere)} (rounds ${perRound(elsewhereRuns)})`, target: atLeast(target.elsewhere), met: elsewhere.rps >= target.elsewhere * floor.rps },
   ]);
 } finally {
   await admin.end();

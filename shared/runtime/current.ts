@@ -21,5 +21,10 @@ export function runtime(): Runtime {
 
 /** Runs `work` (and everything it starts: timers, promises, callbacks) with `runtime` as the current one. */
 export function withRuntime<T>(runtime: Runtime, work: () => T): T {
+  // The process's own runtime, outside any other's scope, is current already. Not entering a scope
+  // then keeps AsyncLocalStorage off: before Node 24 its first run() installs promise hooks that
+  // every promise in the process pays for (a sixth of the local host's create-task requests/s
+  // under Node 20; docs/benchmarks.md).
+  if (runtime === processRuntime && scoped.getStore() === undefined) return work();
   return scoped.run(runtime, work);
 }
