@@ -47,6 +47,18 @@ describe('local host', () => {
     assert.deepEqual(wrong.headers.get('allow')!.split(', ').sort(), ['DELETE', 'GET', 'PATCH']);
   });
 
+  it('answers HEAD as GET without a body: the page, a read route, /healthz', async () => {
+    const { token } = await clientFor(app.url());
+    for (const [path, headers] of [['/', {}], ['/api/tasks', { authorization: `Bearer ${token}` }], ['/healthz', {}]] as const) {
+      const get = await fetch(`${app.url()}${path}`, { headers });
+      const head = await fetch(`${app.url()}${path}`, { method: 'HEAD', headers });
+      assert.equal(head.status, get.status, path);
+      assert.equal(get.status, 200, path);
+      assert.equal(head.headers.get('content-type'), get.headers.get('content-type'), path);
+      assert.equal(await head.text(), '', path);
+    }
+  });
+
   it('serves an OpenAPI 3.1 document listing every route of every function in the catalog', async () => {
     const res = await request(app.url(), 'GET', '/api/openapi.json');
     assert.equal(res.status, 200);

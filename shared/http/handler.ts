@@ -53,12 +53,15 @@ export function createHandler(routes: AnyRoute[], defaultFn = 'taskfn'): HttpHan
     const log = () => (child ??= rootLog.child({ requestId }));
     res.setHeader('x-request-id', requestId);
     const method = req.method ?? 'GET';
+    // HEAD is GET without the body (RFC 9110 9.3.2; uptime checks and `curl -I` send it): node's
+    // ServerResponse already drops the body of an answer to HEAD.
+    const routed = method === 'HEAD' ? 'GET' : method;
     const url = new URL(req.url ?? '/', 'http://localhost');
 
     const rt = runtime();
-    if (await serveOps(method, url.pathname, res, rt)) return;
+    if (await serveOps(routed, url.pathname, res, rt)) return;
 
-    const found = match(compiled, method, url.pathname);
+    const found = match(compiled, routed, url.pathname);
     const fn = found.kind === 'found' ? (found.route.fn ?? defaultFn) : defaultFn;
     const routeLabel = found.kind === 'found' ? found.route.path : 'unmatched';
     try {
