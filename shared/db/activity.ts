@@ -1,23 +1,26 @@
 import * as z from 'zod';
 import { type ActivityEntry, type ActivityPage, type ActivityQuery, type Summary, type SummaryQuery, summaryWindow } from '../domain/activity.ts';
 import type { TaskEvent } from '../events/task-events.ts';
-import { type Tx, db } from './client.ts';
+import { type Sql, type Tx, db } from './client.ts';
 import { decodeCursor, pageOf, timeCursor } from './cursor.ts';
 
 /**
- * The ids among `eventIds` that `consumer` sees for the first time, recorded in the caller's
- * transaction with one statement: the effects and this record commit together, so a redelivered
- * event finds the record and changes nothing. An id repeated within the list counts once.
+ * Records that `consumer` has seen `eventIds`, answering the ids it sees for the first time: a
+ * statement to run or to use as a fragment (a CTE) of a larger one. Run in the caller's
+ * transaction, the effects and this record commit together, so a redelivered event finds the record
+ * and changes nothing. An id repeated within the list counts once.
  */
+const recordDeliveries = (sql: Sql | Tx, consumer: string, eventIds: string[]) => sql<{ event_id: string }[]>`
+  insert into processed_events (consumer, event_id)
+  select ${consumer}, id
+  from unnest(${eventIds}::text[]) as u(id)
+  on conflict do nothing
+  returning event_id`;
+
+/** The ids among `eventIds` that `consumer` sees for the first time (see recordDeliveries). */
 export async function firstDeliveries(tx: Tx, consumer: string, eventIds: string[]): Promise<Set<string>> {
   if (eventIds.length === 0) return new Set();
-  const rows = await tx<{ event_id: string }[]>`
-    insert into processed_events (consumer, event_id)
-    select ${consumer}, id
-    from unnest(${eventIds}::text[]) as u(id)
-    on conflict do nothing
-    returning event_id`;
-  return new Set(rows.map((r) => r.event_id));
+  return new Set((await recordDeliveries(tx, consumer, eventIds)).map((r) => r.event_id));
 }
 
 /** True the first time `consumer` sees `eventId` (see firstDeliveries). */
@@ -28,7 +31,7 @@ export async function firstDelivery(tx: Tx, consumer: string, eventId: string): 
 /**
  * Appends task events to their users' activity logs, once however often each is delivered: the
  * whole batch in one statement (no transaction to open and commit), which records the deliveries
- * (see firstDeliveries) and writes a row for each event seen for the first time. Columns go as
+ * (recordDeliveries) and writes a row for each event seen for the first time. Columns go as
  * arrays through `unnest`: eight parameters whatever the batch size. The count of rows written.
  */
 export async function recordActivities(consumer: string, events: TaskEvent[]): Promise<number> {
@@ -46,19 +49,14 @@ export async function recordActivities(consumer: string, events: TaskEvent[]): P
       completed_at: task.completed_at,
     });
   });
+  const ids = unique.map((e) => e.id);
   const written = await sql`
-    with fresh as (
-      insert into processed_events (consumer, event_id)
-      select ${consumer}, id
-      from unnest(${unique.map((e) => e.id)}::text[]) as u(id)
-      on conflict do nothing
-      returning event_id
-    )
+    with fresh as (${recordDeliveries(sql, consumer, ids)})
     insert into activity_log (user_id, event_id, type, entity_type, entity_id, occurred_at, details)
     select a.user_id, a.event_id, a.type, 'task', a.entity_id, a.occurred_at, a.details::jsonb
     from unnest(
       ${unique.map((e) => e.data.user_id)}::text[],
-      ${unique.map((e) => e.id)}::text[],
+      ${ids}::text[],
       ${unique.map((e) => e.type.replace('com.taskfn.', ''))}::text[],
       ${unique.map((e) => e.data.task.id)}::uuid[],
       ${unique.map((e) => e.time ?? new Date().toISOString())}::timestamptz[],
